@@ -1,0 +1,124 @@
+import type pg from 'pg';
+import type { CheckAction, CheckStatus } from '../../../shared/models/check';
+import type { BackupRecord } from '../../../shared/models/backup';
+import type { BackupMode, ServerConfig } from '../../../shared/models/server';
+import type { AppSettings } from '../../../shared/models/settings';
+import type { ServerFactsSnapshot } from '../pg/server-facts';
+import type { Transport } from '../transport/transport';
+
+/** What a check concluded; the runner adds id, title, critical and the duration. */
+export interface Outcome {
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly hint?: string;
+  readonly action?: CheckAction;
+}
+
+/** The connections a check waits for before its own timeout starts. */
+export type CheckNeed = 'pg' | 'transport';
+
+/** The running backup job of a server, as the backup service reports it. */
+export interface RunningJob {
+  readonly mode: BackupMode;
+}
+
+/**
+ * Everything the checks of one run share: one PostgreSQL session and one transport, opened once
+ * in parallel, and the answers several checks need (memoised).
+ */
+export interface CheckContext {
+  readonly server: ServerConfig;
+  readonly settings: AppSettings;
+  readonly mode: BackupMode;
+  readonly runningJob: RunningJob | undefined;
+  /** The shared session, or throws Unavailable with the connection error's message. */
+  pg(): Promise<pg.Client>;
+  /** The shared transport, or throws Unavailable. */
+  transport(): Promise<Transport>;
+  /** Why the session could not be opened (undefined while pending or after success). */
+  pgFailure(): Promise<Unavailable | undefined>;
+  transportFailure(): Promise<Unavailable | undefined>;
+  facts(): Promise<ServerFactsSnapshot>;
+  /** PGDATA as the transport sees it: the server's setting, data_directory, or the last known one. */
+  pgdata(): Promise<string>;
+  /** This server's backups in the catalog, oldest first. */
+  backups(): Promise<readonly BackupRecord[]>;
+}
+
+export interface Check {
+  readonly id: string;
+  readonly title: string;
+  /** A failed critical check refuses a backup. */
+  readonly critical: boolean;
+  readonly timeoutMs: number;
+  readonly needs: readonly CheckNeed[];
+  /** Leave the check out entirely for servers it does not concern (e.g. SSH checks on local). */
+  applies?(server: ServerConfig): boolean;
+  run(ctx: CheckContext): Promise<Outcome>;
+}
+
+/**
+ * Thrown when a check cannot run because something it depends on is missing (the connection
+ * failed, PGDATA unknown…): the runner reports the check as skipped with this reason.
+ */
+export class Unavailable extends Error {
+  constructor(
+    readonly reason: string,
+    readonly hint?: string,
+    readonly code?: string,
+  ) {
+    super(reason);
+    this.name = 'Unavailable';
+  }
+}
+
+export const ok = (detail: string): Outcome => ({ status: 'ok', detail });
+export const warning = (detail: string, hint?: string, action?: CheckAction): Outcome => ({
+  status: 'warning',
+  detail,
+  ...(hint !== undefined && { hint }),
+  ...(action && { action }),
+});
+export const failed = (detail: string, hint?: string, action?: CheckAction): Outcome => ({
+  status: 'failed',
+  detail,
+  ...(hint !== undefined && { hint }),
+  ...(action && { action }),
+});
+export const skipped = (detail: string, hint?: string): Outcome => ({
+  status: 'skipped',
+  detail,
+  ...(hint !== undefined && { hint }),
+});
+
+/** PostgreSQL's version number as the DBA reads it: 140015 → "14", 90624 → "9.6". */
+export function majorOf(versionNum: number): string {
+  return versionNum >= 100000 ? String(Math.floor(versionNum / 10000)) : `${Math.floor(versionNum / 10000)}.${Math.floor(versionNum / 100) % 100}`;
+}
+
+/** A role name as it must be written in SQL (double-quoted unless it is a plain identifier). */
+export function sqlIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** "3 h 12 min ago"-style durations for since-when messages. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} days ${h % 24} h`;
+}

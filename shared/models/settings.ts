@@ -1,0 +1,32 @@
+import type { AppError } from '../result';
+import type { BackupMode } from './server';
+
+export interface AppSettings {
+  /** The catalog: one folder per server, one per backup below it. */
+  readonly backupRoot: string;
+  readonly defaultMode: BackupMode;
+  /** Request an immediate checkpoint at backup start. */
+  readonly fastCheckpoint: boolean;
+  /** Parallel copy streams. */
+  readonly parallel: number;
+  readonly defaultMaxBackupAgeHours: number;
+}
+
+export interface SettingsView {
+  readonly settings: AppSettings;
+  readonly path: string;
+  /** Set when the settings file is malformed: the app runs read-only and leaves the file alone. */
+  readonly problem?: AppError;
+}
+
+export interface AppInfo {
+  readonly version: string;
+  readonly shell: 'electron' | 'web';
+  readonly capabilities: {
+    readonly nativeDialogs: boolean;
+    readonly notifications: boolean;
+    /** Passwords persist encrypted (Electron safeStorage); otherwise they last for this run only. */
+    readonly persistentSecrets: boolean;
+    readonly sandbox: boolean;
+  };
+}
