@@ -7,4 +7,4 @@ if (!existsSync(bundle)) {
   console.error('tidemark: the CLI is not built yet. Run `npm run build` in ' + join(__dirname, '..'));
   process.exit(2);
 }
-require(bundle);
+require(bundle).run(process.argv.slice(2));

@@ -1,9 +1,10 @@
 // Bundles every entry point with esbuild: the renderer for the browser, and the Electron shell,
 // the browser-mode server and the CLI for Node. Fast enough to run before every start.
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildRenderer } from './build-renderer.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -33,20 +34,6 @@ await Promise.all([
   }),
   // The preload runs sandboxed: one self-contained CommonJS file that may require only electron.
   build({ ...node, entryPoints: { 'electron/preload': 'electron/shell/preload.ts' }, outdir: out, outExtension: { '.js': '.cjs' } }),
-  build({
-    entryPoints: { renderer: 'renderer/main.tsx' },
-    outdir: join(out, 'renderer'),
-    bundle: true,
-    platform: 'browser',
-    target: 'chrome120',
-    format: 'esm',
-    jsx: 'automatic',
-    sourcemap: true,
-    minify: !watch,
-    logLevel: 'warning',
-    loader: { '.svg': 'file', '.png': 'file' },
-    define: { 'process.env.NODE_ENV': watch ? '"development"' : '"production"' },
-  }),
+  buildRenderer(join(out, 'renderer'), { dev: watch }),
 ]);
-cpSync(join(root, 'renderer', 'index.html'), join(out, 'renderer', 'index.html'));
 console.log('built dist/');

@@ -187,12 +187,19 @@ async function backup(engine: Engine, serverId: string, mode: BackupMode | undef
   }
 }
 
-if (require.main === module || process.env.TIDEMARK_CLI_MAIN === '1') {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+/** Runs the CLI and exits with its status (bin/tidemark.cjs calls this). */
+export function run(argv: string[] = process.argv.slice(2)): void {
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+      // Let stdout drain before leaving: a pipe (| jq) would otherwise lose the tail.
+      process.stdout.write('', () => process.exit(code));
+    },
     (e) => {
       console.error(e instanceof Error ? e.stack : e);
       process.exit(1);
     },
   );
 }
+
+if (require.main === module) run();

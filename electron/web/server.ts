@@ -104,9 +104,9 @@ async function main(): Promise<void> {
   // Loaded lazily: importing startWebServer (the e2e tests do) must not pull in the CLI's choices.
   const { createEngine } = await import('../engine/engine');
   const { defaultSettingsPath } = await import('../engine/settings/defaults');
-  const { MemorySecretStore } = await import('../engine/secrets/secret-store');
   const settingsPath = flag(args, '--config') ?? defaultSettingsPath();
-  const engine = await createEngine({ settingsPath, secrets: new MemorySecretStore(), shell: 'web' });
+  // No secret store given: the engine keeps passwords in memory for this run.
+  const engine = createEngine({ settingsPath, shell: 'web' });
   const web = await startWebServer({
     engine,
     port,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, rmSync, unlinkSync, appendFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, appendFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { exec, execSyncQuiet } from './exec';
@@ -10,9 +10,11 @@ import {
   ensureTraversable,
   labOsUser,
   makePostgresDir,
+  postgresIds,
   writePostgresFile,
 } from './os-user';
 import { tablespaceLinks } from './tablespace';
+import { onProcessExit } from './process-exit';
 
 export type LabRole = 'primary' | 'standby';
 
@@ -52,7 +54,7 @@ export interface LabConnection {
 
 export interface InitOptions {
   readonly name: string;
-  /** Lab directory: the cluster lives in <dir>/<name>/, sockets in <dir>. */
+  /** Lab directory: the cluster lives in <dir>/<name>/, sockets in <dir> (if postgres owns it). */
   readonly dir: string;
   readonly settings?: PgSettings;
   readonly port?: number;
@@ -73,7 +75,7 @@ export class LabCluster implements LabClusterInfo {
   readonly major: LabMajor;
   readonly role: LabRole;
   readonly host = '127.0.0.1' as const;
-  readonly port: number;
+  private currentPort: number;
   readonly pgdata: string;
   readonly binDir: string;
   readonly osUser = 'postgres' as const;
@@ -82,12 +84,22 @@ export class LabCluster implements LabClusterInfo {
   readonly logFile: string;
   readonly socketDir: string;
   readonly tablespaceDir?: string;
+  /** Clusters this process created are stopped when it exits; attached ones (fromInfo) are not. */
+  private readonly ownedByProcess: boolean;
+  /** A port we picked may be taken by someone else before the first start: then pick another. */
+  private portMayMove: boolean;
+  private unregisterExit?: () => void;
 
-  constructor(info: Omit<LabClusterInfo, 'host' | 'osUser' | 'superuser'> & Partial<LabClusterInfo>) {
+  constructor(
+    info: Omit<LabClusterInfo, 'host' | 'osUser' | 'superuser'> & Partial<LabClusterInfo>,
+    options: { readonly attached?: boolean; readonly portMayMove?: boolean } = {},
+  ) {
+    this.ownedByProcess = !options.attached;
+    this.portMayMove = options.portMayMove ?? false;
     this.name = info.name;
     this.major = info.major;
     this.role = info.role;
-    this.port = info.port;
+    this.currentPort = info.port;
     this.pgdata = info.pgdata;
     this.binDir = info.binDir;
     this.password = info.password;
@@ -99,6 +111,9 @@ export class LabCluster implements LabClusterInfo {
   /** initdb a fresh cluster (not started): checksums, SCRAM superuser password, lab settings. */
   static async init(major: LabMajor, opts: InitOptions): Promise<LabCluster> {
     const clusterDir = makePostgresDir(join(opts.dir, opts.name), 0o755);
+    ensureTraversable(clusterDir);
+    // Sockets go in the lab dir when postgres may write there, else beside the cluster.
+    const socketDir = statSync(opts.dir).uid === postgresIds().uid ? opts.dir : clusterDir;
     const pgdata = join(clusterDir, 'data');
     const logFile = join(clusterDir, 'server.log');
     const password = opts.password ?? randomBytes(12).toString('hex');
@@ -119,10 +134,13 @@ export class LabCluster implements LabClusterInfo {
     const extra = opts.settings ? `\n${settingsBlock(opts.settings)}` : '';
     appendFileSync(join(pgdata, 'postgresql.conf'), `\n# --- tidemark lab ---\n${settingsBlock(labBaseSettings())}${extra}\n`);
     writePostgresFile(join(pgdata, 'pg_hba.conf'), labHbaConf);
-    writeLocalSettings(pgdata, port, opts.dir);
+    writeLocalSettings(pgdata, port, socketDir);
     writePostgresFile(logFile, '', 0o640);
     const tablespaceDir = join(clusterDir, 'tablespace');
-    return new LabCluster({ name: opts.name, major, role: 'primary', port, pgdata, binDir, password, logFile, socketDir: opts.dir, tablespaceDir });
+    return new LabCluster(
+      { name: opts.name, major, role: 'primary', port, pgdata, binDir, password, logFile, socketDir, tablespaceDir },
+      { portMayMove: opts.port === undefined },
+    );
   }
 
   /**
@@ -151,24 +169,45 @@ export class LabCluster implements LabClusterInfo {
     if (!existsSync(logFile)) writePostgresFile(logFile, '', 0o640);
     else await exec('chown', [`${labOsUser}:${labOsUser}`, logFile]);
     const role: LabRole = existsSync(join(pgdata, 'standby.signal')) ? 'standby' : 'primary';
-    return new LabCluster({ name: opts.name, major, role, port, pgdata, binDir: pgBinDir(major), password: opts.password ?? '', logFile, socketDir });
+    return new LabCluster(
+      { name: opts.name, major, role, port, pgdata, binDir: pgBinDir(major), password: opts.password ?? '', logFile, socketDir },
+      { portMayMove: opts.port === undefined },
+    );
   }
 
+  /** A handle on a cluster another process runs (lab.json): never stopped on this process's exit. */
   static fromInfo(info: LabClusterInfo): LabCluster {
-    return new LabCluster(info);
+    return new LabCluster(info, { attached: true });
+  }
+
+  get port(): number {
+    return this.currentPort;
   }
 
   async start(): Promise<void> {
-    try {
-      await this.pgCtl(['-l', this.logFile, '-w', '-t', '300', 'start'], 320_000);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- ${this.logFile} (tail) ---\n${tail(this.logText(), 30)}`);
+    if (this.ownedByProcess && !this.unregisterExit) this.unregisterExit = onProcessExit(() => this.stopSync('immediate'));
+    for (let attempt = 1; ; attempt++) {
+      const logBefore = this.logText().length;
+      try {
+        await this.pgCtl(['-l', this.logFile, '-w', '-t', '300', 'start'], 320_000);
+        this.portMayMove = false;
+        return;
+      } catch (error) {
+        const log = this.logText().slice(logBefore);
+        if (this.portMayMove && attempt < 4 && /could not bind|Address already in use/i.test(log)) {
+          this.currentPort = await freePort();
+          writeLocalSettings(this.pgdata, this.currentPort, this.socketDir);
+          continue;
+        }
+        throw new Error(`${(error as Error).message}\n--- ${this.logFile} (tail) ---\n${tail(log || this.logText(), 30)}`);
+      }
     }
   }
 
   async stop(mode: 'fast' | 'immediate' | 'smart' = 'fast'): Promise<void> {
-    if (!(await this.isRunning())) return;
-    await this.pgCtl(['-m', mode, '-w', '-t', '120', 'stop'], 130_000);
+    if (await this.isRunning()) await this.pgCtl(['-m', mode, '-w', '-t', '120', 'stop'], 130_000);
+    this.unregisterExit?.();
+    this.unregisterExit = undefined;
   }
 
   /** For process 'exit' handlers: immediate stop, synchronously, never throws. */

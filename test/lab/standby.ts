@@ -79,7 +79,7 @@ export async function makeStandby(primary: LabCluster, name: string, opts: Stand
     logFile,
     socketDir: primary.socketDir || dir,
     tablespaceDir: primary.tablespaceDir ? relocate(primary.tablespaceDir, 'lab') : undefined,
-  });
+  }, { portMayMove: opts.port === undefined });
   await standby.start();
   await standby.waitStreaming();
   return standby;

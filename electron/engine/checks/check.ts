@@ -3,6 +3,7 @@ import type { CheckAction, CheckStatus } from '../../../shared/models/check';
 import type { BackupRecord } from '../../../shared/models/backup';
 import type { BackupMode, ServerConfig } from '../../../shared/models/server';
 import type { AppSettings } from '../../../shared/models/settings';
+import type { TidemarkError } from '../errors';
 import type { ServerFactsSnapshot } from '../pg/server-facts';
 import type { Transport } from '../transport/transport';
 
@@ -12,6 +13,14 @@ export interface Outcome {
   readonly detail: string;
   readonly hint?: string;
   readonly action?: CheckAction;
+}
+
+/**
+ * The one statement-at-a-time view of the shared session that checks get: checks run in
+ * parallel, and a pg client must not be given a second query while one runs.
+ */
+export interface SqlSession {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 /** The connections a check waits for before its own timeout starts. */
@@ -32,12 +41,12 @@ export interface CheckContext {
   readonly mode: BackupMode;
   readonly runningJob: RunningJob | undefined;
   /** The shared session, or throws Unavailable with the connection error's message. */
-  pg(): Promise<pg.Client>;
+  pg(): Promise<SqlSession>;
   /** The shared transport, or throws Unavailable. */
   transport(): Promise<Transport>;
-  /** Why the session could not be opened (undefined while pending or after success). */
-  pgFailure(): Promise<Unavailable | undefined>;
-  transportFailure(): Promise<Unavailable | undefined>;
+  /** The session's and transport's errors as thrown (for the connection checks themselves). */
+  pgError(): Promise<TidemarkError | undefined>;
+  transportError(): Promise<TidemarkError | undefined>;
   facts(): Promise<ServerFactsSnapshot>;
   /** PGDATA as the transport sees it: the server's setting, data_directory, or the last known one. */
   pgdata(): Promise<string>;
@@ -55,6 +64,15 @@ export interface Check {
   /** Leave the check out entirely for servers it does not concern (e.g. SSH checks on local). */
   applies?(server: ServerConfig): boolean;
   run(ctx: CheckContext): Promise<Outcome>;
+  /** Runs the remedy behind one of the actions this check offers (after the user confirmed it). */
+  fix?(actionId: string, env: FixEnv): Promise<void>;
+}
+
+export interface FixEnv {
+  readonly server: ServerConfig;
+  readonly runningJob: RunningJob | undefined;
+  /** A fresh session, closed by the caller. */
+  pg(): Promise<SqlSession>;
 }
 
 /**

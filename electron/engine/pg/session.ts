@@ -79,7 +79,8 @@ async function connectOnce(
     user: target.user,
     database: target.database,
     // A function, so pg never falls back to its own (deprecated) ~/.pgpass reading.
-    password: async () => target.password ?? (await libpqPassword(target)),
+    // Returning undefined lets pg proceed without one (the server may not ask); pg's types omit that.
+    password: (async () => target.password ?? (await libpqPassword(target))) as () => Promise<string>,
     // libpq's `prefer` and `require` encrypt without verifying the certificate.
     ssl: tls ? { rejectUnauthorized: false } : false,
     keepAlive: true,
@@ -121,6 +122,24 @@ async function disableSessionTimeouts(client: pg.Client): Promise<void> {
   const settings = ['statement_timeout', 'idle_in_transaction_session_timeout', 'lock_timeout'];
   if (rows[0].v >= 140000) settings.push('idle_session_timeout');
   await client.query(settings.map((s) => `SET ${s} = 0`).join('; '));
+}
+
+/**
+ * Ends a session politely, or cuts it when the server does not confirm in time (a query still
+ * running, a dead peer): pg's end() would wait for ever.
+ */
+export async function closePgSession(client: pg.Client, graceMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.end().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        destroySocket(client);
+        resolve();
+      }, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function destroySocket(client: pg.Client): void {

@@ -1,4 +1,4 @@
-import { Client, type ConnectConfig } from 'ssh2';
+import { Client, type AlgorithmList, type CipherAlgorithm, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import type { KnownHostKey } from '../../../shared/models/server';
 import { TidemarkError } from '../errors';
 import { sshFingerprint, sshKeyType } from './fingerprint';
@@ -28,15 +28,17 @@ export interface SshHostKey {
 export interface SshConnection {
   readonly client: Client;
   readonly hostKey: SshHostKey;
+  /** The negotiated client-to-server cipher, for logs and benchmarks. */
+  readonly cipher: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 // A backup streams gigabytes through one connection: AES-GCM runs on AES-NI and is the fastest
 // cipher OpenSSH and ssh2 share; ssh2 would pick ChaCha20 first on CPUs it cannot inspect.
-const FAST_CIPHERS = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com'];
+const FAST_CIPHERS: CipherAlgorithm[] = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com'];
 // Host key algorithms per key type, to ask for the type the user accepted (a server usually has
 // an ed25519, an ecdsa and an rsa key, and trust is given to one of them).
-const HOST_KEY_ALGORITHMS: Readonly<Record<string, readonly string[]>> = {
+const HOST_KEY_ALGORITHMS: Readonly<Record<string, ServerHostKeyAlgorithm[]>> = {
   'ssh-ed25519': ['ssh-ed25519'],
   'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
   'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
@@ -59,6 +61,7 @@ export async function connectSsh(cfg: SshConnectConfig): Promise<SshConnection> 
       : { privateKey: await loadPrivateKey(cfg.keyPath, cfg.passphrase), passphrase: cfg.passphrase };
 
   let offered: SshHostKey | undefined;
+  let cipher = 'unknown';
   const client = new Client();
   return new Promise<SshConnection>((resolve, reject) => {
     let settled = false;
@@ -70,7 +73,7 @@ export async function connectSsh(cfg: SshConnectConfig): Promise<SshConnection> 
         client.end();
         client.destroy();
         reject(err);
-      } else resolve({ client, hostKey: offered! });
+      } else resolve({ client, hostKey: offered!, cipher });
     };
     const timer = setTimeout(
       () =>
@@ -89,6 +92,7 @@ export async function connectSsh(cfg: SshConnectConfig): Promise<SshConnection> 
     });
     client.on('close', () => settle(new TidemarkError('SSH_CONNECT', `${where} closed the SSH connection during set-up`)));
     client.on('ready', () => settle());
+    client.once('handshake', (negotiated) => (cipher = negotiated.cs.cipher));
 
     const stored = cfg.knownHostKey;
     const preferred = stored && HOST_KEY_ALGORITHMS[stored.keyType];
@@ -102,8 +106,8 @@ export async function connectSsh(cfg: SshConnectConfig): Promise<SshConnection> 
         keepaliveInterval: 15_000,
         keepaliveCountMax: 4,
         algorithms: {
-          cipher: { remove: FAST_CIPHERS, prepend: FAST_CIPHERS },
-          ...(preferred && { serverHostKey: { remove: [...preferred], prepend: [...preferred] } }),
+          cipher: first(FAST_CIPHERS),
+          ...(preferred && { serverHostKey: first(preferred) }),
         },
         hostVerifier: (key: Buffer) => {
           offered = { fingerprint: sshFingerprint(key), keyType: sshKeyType(key) };
@@ -114,6 +118,12 @@ export async function connectSsh(cfg: SshConnectConfig): Promise<SshConnection> 
       settle(mapSshError(e as Error, cfg, offered));
     }
   });
+}
+
+/** ssh2's default list with these moved to the front (prepend alone skips names already listed). */
+function first<T>(names: T[]): AlgorithmList<T> {
+  // ssh2 applies the operations in key order and accepts any subset of them; the types insist on all three.
+  return { remove: names, prepend: names } as unknown as AlgorithmList<T>;
 }
 
 function mapSshError(e: Error & { level?: string; code?: string }, cfg: SshConnectConfig, offered?: SshHostKey): TidemarkError {

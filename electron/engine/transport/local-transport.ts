@@ -25,7 +25,10 @@ export class LocalTransport implements Transport {
       opts.signal?.removeEventListener('abort', kill);
     });
     const kill = (): void => {
-      if (this.running.has(child)) killGroup(child);
+      if (!this.running.has(child)) return;
+      killGroup(child);
+      // Unread output would hold 'close' (and so exit) for ever; after a kill nobody wants it.
+      child.stdout?.resume();
     };
     if (opts.signal?.aborted) kill();
     else opts.signal?.addEventListener('abort', kill, { once: true });

@@ -75,12 +75,12 @@ export function validateServerForm(
   if (!name) e.name = 'Enter a name for this server.';
   else if (others.some((s) => s.id !== editingId && sameName(s.name, name))) e.name = `Another server is already named “${name}”.`;
   if (!v.host.trim()) e.host = 'Enter the host name or IP address PostgreSQL listens on.';
-  if (parsePort(v.port) === undefined) e.port = 'Port must be a whole number from 1 to 65535.';
+  if (parsePort(v.port) === undefined) e.port = 'Enter a port from 1 to 65535.';
   if (!v.user.trim()) e.user = 'Enter the role to connect as.';
   if (!v.database.trim()) e.database = 'Enter the database to connect to (postgres is fine).';
   if (v.transport === 'ssh') {
     if (!v.sshHost.trim()) e.sshHost = 'Enter the SSH host of the database server.';
-    if (parsePort(v.sshPort) === undefined) e.sshPort = 'SSH port must be a whole number from 1 to 65535.';
+    if (parsePort(v.sshPort) === undefined) e.sshPort = 'Enter a port from 1 to 65535.';
     if (!v.sshUser.trim()) e.sshUser = 'Enter the OS user to log in as (usually postgres).';
     if (v.sshAuth === 'key' && !v.keyPath.trim()) e.keyPath = 'Enter the path of the private key file.';
   }
@@ -92,12 +92,7 @@ const secret = (typed: string, forget: boolean): string | null | undefined => (t
 
 /** Only call with values that passed validateServerForm(). */
 export function toServerInput(v: ServerFormValues, editing?: ServerView): ServerInput {
-  const previous = editing?.transport;
-  const sshHost = v.sshHost.trim();
-  const sshPort = parsePort(v.sshPort) ?? 22;
-  // A trusted host key stays trusted only while it describes the same endpoint.
-  const knownHostKey =
-    previous?.kind === 'ssh' && previous.host === sshHost && previous.port === sshPort ? previous.knownHostKey : undefined;
+  // The engine keeps a trusted host key while host and port stay the same (only servers:trust-host-key sets one).
   return {
     ...(editing && { id: editing.id }),
     name: v.name.trim(),
@@ -111,12 +106,11 @@ export function toServerInput(v: ServerFormValues, editing?: ServerView): Server
         ? { kind: 'local' }
         : {
             kind: 'ssh',
-            host: sshHost,
-            port: sshPort,
+            host: v.sshHost.trim(),
+            port: parsePort(v.sshPort) ?? 22,
             user: v.sshUser.trim(),
             auth: v.sshAuth,
             ...(v.sshAuth === 'key' && { keyPath: v.keyPath.trim() }),
-            ...(knownHostKey && { knownHostKey }),
           },
     // Settings the form does not show survive an edit.
     ...(editing?.pgdata !== undefined && { pgdata: editing.pgdata }),
@@ -148,3 +142,21 @@ const ENGINE_FIELDS: Readonly<Record<string, FormField>> = {
 /** The form field an engine VALIDATION error names, if the form shows it. */
 export const formFieldFor = (engineField: string | undefined): FormField | undefined =>
   engineField === undefined ? undefined : ENGINE_FIELDS[engineField];
+
+/** A stored server as a servers:save request that changes nothing (secrets kept). */
+export function viewToInput(s: ServerView): ServerInput {
+  return {
+    id: s.id,
+    name: s.name,
+    host: s.host,
+    port: s.port,
+    user: s.user,
+    database: s.database,
+    sslMode: s.sslMode,
+    transport: s.transport,
+    ...(s.pgdata !== undefined && { pgdata: s.pgdata }),
+    ...(s.mode !== undefined && { mode: s.mode }),
+    ...(s.maxBackupAgeHours !== undefined && { maxBackupAgeHours: s.maxBackupAgeHours }),
+    ...(s.minBackups !== undefined && { minBackups: s.minBackups }),
+  };
+}

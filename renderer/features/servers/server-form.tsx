@@ -88,7 +88,7 @@ export function ServerForm({ server }: { readonly server?: ServerView }) {
           <legend>PostgreSQL</legend>
           <div className="grid-2">
             <Field label="Name" error={errors.name} description="How Tidemark lists this server; unique.">
-              {(p) => <input id={p.id} aria-describedby={p.describedBy} aria-invalid={p.invalid} autoComplete="off" {...text('name')} />}
+              {(p) => <input id={p.id} aria-describedby={p.describedBy} aria-invalid={p.invalid} autoComplete="off" autoFocus {...text('name')} />}
             </Field>
             <Field label="SSL mode" error={errors.sslMode}>
               {(p) => (
@@ -133,7 +133,7 @@ export function ServerForm({ server }: { readonly server?: ServerView }) {
         <fieldset disabled={readOnly || saving}>
           <legend>File access</legend>
           <p className="fieldset-description">How Tidemark reads the data directory and WAL files of this server.</p>
-          <div className="radio-row" role="radiogroup" aria-label="Transport">
+          <div className="radio-row" role="radiogroup" aria-label="How files are read">
             <label className="radio">
               <input type="radio" name="transport" value="local" checked={values.transport === 'local'} onChange={() => set('transport', 'local')} />
               Local — the server runs on this computer
@@ -153,18 +153,21 @@ export function ServerForm({ server }: { readonly server?: ServerView }) {
                   {(p) => <input id={p.id} aria-describedby={p.describedBy} aria-invalid={p.invalid} inputMode="numeric" autoComplete="off" {...text('sshPort')} />}
                 </Field>
               </div>
-              <Field label="SSH user" error={errors.sshUser} description="The OS user that owns the data directory, usually postgres.">
-                {(p) => <input id={p.id} aria-describedby={p.describedBy} aria-invalid={p.invalid} autoComplete="off" spellCheck={false} {...text('sshUser')} />}
-              </Field>
-              <div className="radio-row" role="radiogroup" aria-label="SSH authentication">
-                <label className="radio">
-                  <input type="radio" name="sshAuth" value="key" checked={values.sshAuth === 'key'} onChange={() => set('sshAuth', 'key')} />
-                  Private key file
-                </label>
-                <label className="radio">
-                  <input type="radio" name="sshAuth" value="agent" checked={values.sshAuth === 'agent'} onChange={() => set('sshAuth', 'agent')} />
-                  ssh-agent ($SSH_AUTH_SOCK)
-                </label>
+              <div className="grid-2">
+                <Field label="SSH user" error={errors.sshUser} description="The OS user that owns the data directory, usually postgres.">
+                  {(p) => <input id={p.id} aria-describedby={p.describedBy} aria-invalid={p.invalid} autoComplete="off" spellCheck={false} {...text('sshUser')} />}
+                </Field>
+                <fieldset className="inline-group">
+                  <legend>Authentication</legend>
+                  <label className="radio">
+                    <input type="radio" name="sshAuth" value="key" checked={values.sshAuth === 'key'} onChange={() => set('sshAuth', 'key')} />
+                    Private key file
+                  </label>
+                  <label className="radio">
+                    <input type="radio" name="sshAuth" value="agent" checked={values.sshAuth === 'agent'} onChange={() => set('sshAuth', 'agent')} />
+                    ssh-agent ($SSH_AUTH_SOCK)
+                  </label>
+                </fieldset>
               </div>
               {values.sshAuth === 'key' && (
                 <>

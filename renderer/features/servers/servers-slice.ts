@@ -1,6 +1,7 @@
-import type { ServerInput, ServerTestReport, ServerView } from '../../../shared/models/server';
+import type { BackupMode, ServerInput, ServerTestReport, ServerView } from '../../../shared/models/server';
 import type { AppError, Result } from '../../../shared/result';
 import type { AppState, SliceCreator } from '../../store';
+import { viewToInput } from './server-form-model';
 
 /** The last connection test of a server, as the server page shows it. */
 export type ConnectionTest =
@@ -19,6 +20,8 @@ export interface ServersSlice {
   readonly tests: Readonly<Record<string, ConnectionTest>>;
   loadServers(): Promise<void>;
   saveServer(input: ServerInput): Promise<Result<ServerView>>;
+  /** Changes only the server's backup mode (the connection test stays valid). */
+  setServerMode(id: string, mode: BackupMode): Promise<Result<ServerView>>;
   deleteServer(id: string): Promise<Result<null>>;
   testServer(id: string): Promise<void>;
   /** Accepts the host key the last test was offered, then tests again. */
@@ -62,6 +65,14 @@ export const createServersSlice: SliceCreator<ServersSlice> = (set, get, api) =>
         // Connection details changed: an earlier test result no longer describes this server.
         setTest(r.data.id, undefined);
       }
+      return r;
+    },
+
+    async setServerMode(id, mode) {
+      const server = get().servers.find((s) => s.id === id);
+      if (!server) return { ok: false, error: { code: 'NOT_FOUND', message: 'This server no longer exists.' } };
+      const r = await api.invoke('servers:save', { ...viewToInput(server), mode });
+      if (r.ok) replaceServer(r.data);
       return r;
     },
 

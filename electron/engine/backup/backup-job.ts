@@ -1,0 +1,269 @@
+import { createWriteStream } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BackupRecord, TablespaceRecord } from '../../../shared/models/backup';
+import type { BackupMode, ServerConfig } from '../../../shared/models/server';
+import type { EngineContext } from '../context';
+import { TidemarkError, toAppError } from '../errors';
+import type { Job } from '../jobs/job-registry';
+import { pgTargetFor, type PgTarget } from '../pg/session';
+import { queryServerFacts } from '../pg/server-facts';
+import { openTransport } from '../transport/open-transport';
+import type { Transport } from '../transport/transport';
+import { backupLabel, slotName } from './backup-id';
+import { parseBackupLabel } from './backup-label';
+import { BackupSession, stopExclusiveBackupElsewhere } from './backup-session';
+import { backupDataDir, backupDir, LOG_FILE, writeBackupRecord } from './catalog';
+import { copyDataDir, type CopyProgress } from './copy-controller';
+import { listDataDir } from './file-list';
+import { fsyncTree } from './fsync-tree';
+import { mapFsError } from './fs-errors';
+import { renderManifest, type ManifestFile } from './manifest';
+import { chooseStrategy, type BackupStrategy } from './strategy';
+import { collectWal } from './wal-collector';
+import { createHash } from 'node:crypto';
+
+export type BackupGate = (server: ServerConfig, mode: BackupMode) => Promise<void>;
+
+export interface BackupJobOptions {
+  readonly ctx: EngineContext;
+  readonly server: ServerConfig;
+  readonly job: Job;
+  readonly root: string;
+  readonly gate?: BackupGate;
+  readonly onFileCopied?: (path: string) => void | Promise<void>;
+}
+
+/**
+ * The job runner for one backup: connect, gate, start, copy, stop, WAL, manifest. It owns the
+ * record's status transitions and the cleanup; strategy, copy and WAL live in their own modules.
+ */
+export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
+  const { ctx, server, job, root } = o;
+  const settings = ctx.settings();
+  const dest = backupDataDir(root, server.id, job.backupId);
+  let record: BackupRecord = {
+    id: job.backupId,
+    label: backupLabel(job.backupId),
+    serverId: server.id,
+    serverName: server.name,
+    mode: job.mode,
+    sourceRole: server.facts?.role ?? 'primary',
+    pgVersion: server.facts?.version ?? '',
+    pgVersionNum: server.facts?.versionNum ?? 0,
+    systemIdentifier: server.facts?.systemIdentifier ?? '',
+    startedAt: job.startedAt,
+    sizeBytes: 0,
+    fileCount: 0,
+    tablespaces: [],
+    status: 'STARTED',
+  };
+  const save = async (patch: Partial<BackupRecord>): Promise<void> => {
+    record = { ...record, ...patch };
+    await writeBackupRecord(root, record);
+  };
+  await save({});
+  const logFile = createWriteStream(join(backupDir(root, server.id, job.backupId), LOG_FILE), { flags: 'a' });
+  logFile.on('error', () => {}); // a log that cannot be written must not fail the backup
+  job.onLog((l) => logFile.write(`${l.at} ${l.level.toUpperCase()} ${l.message}\n`));
+  const info = (m: string): void => job.log('info', m);
+
+  let target: PgTarget | undefined;
+  let session: BackupSession | undefined;
+  let strategy: BackupStrategy | undefined;
+  let startedOnServer = false;
+  const transports: Transport[] = [];
+  try {
+    job.phase('connect');
+    target = await pgTargetFor(server, ctx.secrets);
+    transports.push(await openTransport(server, ctx.secrets));
+    info(`Connected to the database host over ${transports[0].description}`);
+    session = await BackupSession.open(target, (e) => job.controller.abort(e));
+    const facts = await queryServerFacts(session.client);
+    await save({ sourceRole: facts.role, pgVersion: facts.version, pgVersionNum: facts.versionNum, systemIdentifier: facts.systemIdentifier, timeline: facts.timeline });
+    info(`PostgreSQL ${facts.version}, ${facts.role}, system ${facts.systemIdentifier}`);
+    strategy = chooseStrategy(facts, job.mode);
+    const pgdata = server.pgdata ?? facts.dataDirectory;
+    if (!pgdata) {
+      throw new TidemarkError('VALIDATION', 'The data directory is unknown: this role may not read data_directory', {
+        field: 'pgdata',
+        hint: 'Set the data directory in the server settings, or GRANT pg_read_all_settings TO the backup role.',
+      });
+    }
+    void ctx.updateFacts(server.id, { version: facts.version, versionNum: facts.versionNum, role: facts.role, dataDirectory: facts.dataDirectory ?? pgdata, systemIdentifier: facts.systemIdentifier, testedAt: new Date().toISOString() }).catch(() => {});
+
+    job.phase('checks');
+    if (o.gate) await o.gate(server, job.mode);
+    throwIfAborted(job.signal);
+
+    job.phase('start');
+    const segmentSize = await session.walSegmentSize();
+    await session.reserveWal(slotName(job.backupId));
+    info(`Temporary replication slot ${slotName(job.backupId)} reserves WAL (segments of ${segmentSize / 1048576} MB)`);
+    startedOnServer = true;
+    const { startLsn } = await strategy.start(session.client, record.label, settings.fastCheckpoint);
+    info(`${strategy.mode === 'exclusive' ? 'Exclusive' : 'Concurrent'} backup started at ${startLsn}`);
+    await save({ status: 'COPYING', startLsn });
+    throwIfAborted(job.signal);
+
+    job.phase('copy');
+    const listing = await listDataDir(transports[0], pgdata, strategy.mode, job.signal);
+    job.update({ bytesTotal: listing.totalBytes, filesTotal: listing.files.length, bytesDone: 0, filesDone: 0 });
+    const parallel = Math.max(1, Math.min(settings.parallel || 1, 8));
+    info(`Copying ${listing.files.length} files, ${formatBytes(listing.totalBytes)}, with ${parallel} stream(s)`);
+    if (server.transport.kind === 'ssh') {
+      // One SSH connection per stream: the database host then encrypts on several cores.
+      const more = await Promise.all(Array.from({ length: parallel - 1 }, () => openTransport(server, ctx.secrets)));
+      transports.push(...more);
+    }
+    const progress: CopyProgress = { bytesDone: 0, filesDone: 0, currentFile: null };
+    const tick = setInterval(() => job.update({ ...progress }), 200);
+    let copy;
+    try {
+      copy = await copyDataDir({ transports, pgdata, dest, listing, parallel, signal: job.signal, progress, onFileCopied: o.onFileCopied });
+    } finally {
+      clearInterval(tick);
+      job.update({ ...progress });
+    }
+    for (const t of transports.splice(1)) await t.close();
+    if (copy.vanished.length) info(`${copy.vanished.length} file(s) vanished during the copy (dropped relations; WAL replay covers them)`);
+    info(`Copied ${copy.files.length} files, ${formatBytes(copy.bytes)} in ${copy.seconds.toFixed(1)} s (${formatBytes(copy.bytes / Math.max(copy.seconds, 0.001))}/s)`);
+
+    job.phase('stop');
+    throwIfAborted(job.signal);
+    const stop = await strategy.stop(session.client);
+    startedOnServer = false;
+    info(`Backup stopped at ${stop.stopLsn}`);
+    await save({ status: 'FINALIZING', stopLsn: stop.stopLsn });
+    const files: ManifestFile[] = [...copy.files];
+    let labelText = stop.labelFile;
+    if (labelText !== undefined) files.push(await writeSmallFile(dest, 'backup_label', labelText));
+    else labelText = await readFile(join(dest, 'backup_label'), 'utf8').catch(() => undefined);
+    if (stop.tablespaceMap) files.push(await writeSmallFile(dest, 'tablespace_map', stop.tablespaceMap));
+    const label = parseBackupLabel(labelText ?? '');
+    if (!label.startLsn || !label.timeline) throw new TidemarkError('BACKUP_FAILED', 'The backup_label of this backup cannot be read (no START WAL LOCATION)');
+
+    job.phase('wal');
+    const wal = await collectWal({
+      transport: transports[0], pgdata, dest, timeline: label.timeline, startLsn: label.startLsn, stopLsn: stop.stopLsn,
+      segmentSize, role: facts.role, signal: job.signal, onBytes: () => {}, log: info,
+    });
+    info(`Copied ${wal.segments.length} WAL segment(s) ${wal.segments[0]} … ${wal.segments[wal.segments.length - 1]}`);
+    await session.close(); // drops the temporary slot
+
+    job.phase('manifest');
+    const manifest = renderManifest(
+      [...files].sort((a, b) => (a.path < b.path ? -1 : 1)),
+      [{ timeline: label.timeline, startLsn: label.startLsn, endLsn: stop.stopLsn }],
+    );
+    await writeFile(join(dest, 'backup_manifest'), manifest, { mode: 0o600 }).catch((e) => Promise.reject(mapFsError(e, dest)));
+    await fsyncTree(dest).catch((e) => Promise.reject(mapFsError(e, dest)));
+    const tablespaces: TablespaceRecord[] = listing.tablespaces.map((t) => ({
+      oid: t.oid,
+      location: t.location,
+      backupPath: `data/pg_tblspc/${t.oid}`,
+      sizeBytes: files.filter((f) => f.path.startsWith(`pg_tblspc/${t.oid}/`)).reduce((n, f) => n + f.size, 0),
+    }));
+    const size = files.reduce((n, f) => n + f.size, 0) + wal.segments.length * segmentSize;
+    await save({
+      status: 'DONE',
+      timeline: label.timeline,
+      startLsn: label.startLsn,
+      startWal: wal.segments[0],
+      stopWal: wal.segments[wal.segments.length - 1],
+      endedAt: new Date().toISOString(),
+      sizeBytes: size,
+      fileCount: files.length,
+      walFileCount: wal.segments.length,
+      tablespaces,
+      copy: { bytes: copy.bytes, seconds: copy.seconds, throughputBytesPerSec: Math.round(copy.bytes / Math.max(copy.seconds, 0.001)) },
+    });
+    job.phase('done');
+    info(`Backup ${job.backupId} is complete: ${formatBytes(size)}`);
+    return record;
+  } catch (e) {
+    const cancelled = job.signal.aborted && isCancel(job.signal.reason);
+    const err = cancelled ? new TidemarkError('CANCELLED', 'The backup was cancelled') : asError(job.signal.aborted ? job.signal.reason : e, session);
+    job.log(cancelled ? 'warn' : 'error', err.message);
+    const cleanup = await endOnServer({ session, strategy, target, startedOnServer, log: (l, m) => job.log(l, m) });
+    for (const t of transports) await t.close().catch(() => {});
+    transports.length = 0;
+    await rm(dest, { recursive: true, force: true }).catch(() => {});
+    const error = cleanup ? { ...err.toAppError(), hint: [err.hint, cleanup].filter(Boolean).join(' ') } : err.toAppError();
+    await save({ status: cancelled ? 'CANCELLED' : 'FAILED', endedAt: new Date().toISOString(), error }).catch(() => {});
+    return record;
+  } finally {
+    for (const t of transports) await t.close().catch(() => {});
+    await session?.close();
+    await new Promise<void>((r) => logFile.end(r));
+  }
+}
+
+/** Leaves no backup running on the server; returns what the DBA must do if that failed. */
+async function endOnServer(a: {
+  session?: BackupSession;
+  strategy?: BackupStrategy;
+  target?: PgTarget;
+  startedOnServer: boolean;
+  log: (level: 'info' | 'warn' | 'error', m: string) => void;
+}): Promise<string | null> {
+  if (!a.startedOnServer || !a.strategy) {
+    await a.session?.close();
+    return null;
+  }
+  if (!a.strategy.abortSql) {
+    // A non-exclusive backup ends with its session (and the temporary slot goes with it).
+    await a.session?.close();
+    a.log('info', 'The backup session was closed: the server has ended the backup and dropped the slot');
+    return null;
+  }
+  try {
+    if (a.session?.alive) {
+      await a.session.query(a.strategy.abortSql);
+      a.log('info', 'The exclusive backup was stopped on the server');
+    } else if (a.target) {
+      const r = await stopExclusiveBackupElsewhere(a.target, a.strategy.abortSql);
+      a.log('info', r === 'stopped' ? 'The exclusive backup was stopped on the server from a new session' : 'No exclusive backup was left running on the server');
+    }
+    await a.session?.close();
+    return null;
+  } catch (e) {
+    await a.session?.close();
+    const msg = `The exclusive backup could not be stopped on the server (${toAppError(e).message}). Run SELECT pg_stop_backup(); as a superuser on the server, or remove backup_label from the data directory before the next restart.`;
+    a.log('error', msg);
+    return msg;
+  }
+}
+
+async function writeSmallFile(dest: string, name: string, text: string): Promise<ManifestFile> {
+  const path = join(dest, name);
+  const buf = Buffer.from(text, 'utf8');
+  await writeFile(path, buf, { mode: 0o600 }).catch((e) => Promise.reject(mapFsError(e, path)));
+  return { path: name, size: buf.length, mtime: Math.floor(Date.now() / 1000), sha256: createHash('sha256').update(buf).digest('hex') };
+}
+
+export class CancelReason extends Error {}
+const isCancel = (r: unknown): boolean => r instanceof CancelReason;
+
+function asError(e: unknown, session?: BackupSession): TidemarkError {
+  if (e instanceof TidemarkError) {
+    // A copy that broke because the backend was terminated reports the session, the real cause.
+    return session?.lostError && e.code !== 'DISK_FULL' ? session.lostError : e;
+  }
+  if (session?.lostError) return session.lostError;
+  return new TidemarkError('BACKUP_FAILED', e instanceof Error ? e.message : String(e), { cause: e });
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}

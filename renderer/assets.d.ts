@@ -1,0 +1,2 @@
+// esbuild bundles imported stylesheets into dist/renderer/renderer.css.
+declare module '*.css';

@@ -1,0 +1,1 @@
+export function buildRenderer(outdir: string, options?: { dev?: boolean }): Promise<void>;

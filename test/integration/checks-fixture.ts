@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CheckResult } from '../../shared/models/check';
+import type { ServerConfig } from '../../shared/models/server';
+import type { AppSettings } from '../../shared/models/settings';
+import type { RunningJob } from '../../electron/engine/checks/check';
+import { createCheckService, type CheckService } from '../../electron/engine/checks/check-service';
+import type { EngineContext } from '../../electron/engine/context';
+import { TidemarkError } from '../../electron/engine/errors';
+import { EventBus } from '../../electron/engine/events';
+import { MemorySecretStore } from '../../electron/engine/secrets/secret-store';
+import type { LabCluster } from '../lab/cluster';
+import type { Lab } from '../lab/lab';
+
+/** A ServerConfig for a lab cluster, its files reached over the lab's sshd (host key accepted). */
+export function labServer(lab: Lab, cluster: LabCluster, extra: Partial<ServerConfig> = {}): ServerConfig {
+  const ssh = lab.ssh!;
+  return {
+    id: `srv-${randomUUID().slice(0, 8)}`,
+    name: cluster.name,
+    host: cluster.host,
+    port: cluster.port,
+    user: cluster.superuser,
+    database: 'postgres',
+    sslMode: 'disable',
+    transport: {
+      kind: 'ssh',
+      host: ssh.host,
+      port: ssh.port,
+      user: ssh.user,
+      auth: 'key',
+      keyPath: ssh.clientKeyPath,
+      knownHostKey: { fingerprint: ssh.hostKeyFingerprint, keyType: ssh.hostPublicKey.split(' ')[0], acceptedAt: new Date().toISOString() },
+    },
+    ...extra,
+  };
+}
+
+export interface ChecksEnv {
+  readonly service: CheckService;
+  readonly engine: EngineContext;
+  readonly root: string;
+  readonly servers: Map<string, ServerConfig>;
+  /** What the injected runningJob() answers, per server id. */
+  readonly running: Map<string, RunningJob>;
+  add(server: ServerConfig, password?: string): Promise<ServerConfig>;
+  dispose(): void;
+}
+
+/** A small engine context: in-memory secrets and servers, a temp backup root. */
+export function checksEnv(settings: Partial<AppSettings> = {}): ChecksEnv {
+  const root = mkdtempSync(join(tmpdir(), 'tidemark-checks-'));
+  const servers = new Map<string, ServerConfig>();
+  const running = new Map<string, RunningJob>();
+  const secrets = new MemorySecretStore();
+  const all: AppSettings = {
+    backupRoot: root,
+    defaultMode: 'concurrent',
+    fastCheckpoint: true,
+    parallel: 2,
+    defaultMaxBackupAgeHours: 24,
+    ...settings,
+  };
+  const engine: EngineContext = {
+    bus: new EventBus(),
+    secrets,
+    settings: () => all,
+    server: (id) => {
+      const s = servers.get(id);
+      if (!s) throw new TidemarkError('NOT_FOUND', `No server with id "${id}".`);
+      return s;
+    },
+    updateFacts: async (id, facts) => {
+      const s = servers.get(id);
+      if (s) servers.set(id, { ...s, facts });
+    },
+  };
+  return {
+    service: createCheckService(engine, { runningJob: (id) => running.get(id) }),
+    engine,
+    root,
+    servers,
+    running,
+    async add(server, password) {
+      servers.set(server.id, server);
+      if (password !== undefined) await secrets.set(server.id, 'password', password);
+      return server;
+    },
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+export const byId = (results: readonly CheckResult[], id: string): CheckResult => {
+  const r = results.find((x) => x.id === id);
+  if (!r) throw new Error(`no result for check ${id}; got ${results.map((x) => x.id).join(', ')}`);
+  return r;
+};
+
+/** For assertion messages: every result on one line each. */
+export const dump = (results: readonly CheckResult[]): string =>
+  results.map((r) => `${r.id}: ${r.status} — ${r.detail}${r.hint ? ` [hint: ${r.hint}]` : ''}`).join('\n');
