@@ -12,8 +12,9 @@ import { attachBackupEvents, createBackupSlice, type BackupSlice } from './featu
 import { createChecksSlice, type ChecksSlice } from './features/checks/checks-slice';
 import { createHistorySlice, type HistorySlice } from './features/history/history-slice';
 import { createServersSlice, type ServersSlice } from './features/servers/servers-slice';
+import { attachSandboxEvents, createSandboxSlice, type SandboxSlice } from './features/sandbox/sandbox-slice';
 
-export type AppState = AppSlice & ServersSlice & BackupSlice & ChecksSlice & HistorySlice;
+export type AppState = AppSlice & ServersSlice & BackupSlice & ChecksSlice & HistorySlice & SandboxSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** What each slice factory receives: zustand's set/get for the whole store, and the Api. */
@@ -26,12 +27,13 @@ export function createAppStore(api: Api): AppStore {
     ...createBackupSlice(set, get, api),
     ...createChecksSlice(set, get, api),
     ...createHistorySlice(set, get, api),
+    ...createSandboxSlice(set, get, api),
   }));
 }
 
 /** Subscribes to engine events (once) and runs the initial load. Returns the unsubscribe. */
 export function startStore(store: AppStore, api: Api): () => void {
-  const offs = [attachBackupEvents(store, api)];
+  const offs = [attachBackupEvents(store, api), attachSandboxEvents(store, api)];
   void store.getState().init();
   void store.getState().loadJobs();
   return () => offs.forEach((off) => off());

@@ -7,13 +7,15 @@ interface ConfirmDialogProps {
   readonly pendingLabel: string;
   readonly pending: boolean;
   readonly danger?: boolean;
+  /** The button that closes the dialog without doing anything; "Cancel" unless that reads oddly. */
+  readonly dismissLabel?: string;
   readonly onConfirm: () => void;
   readonly onCancel: () => void;
 }
 
 /** A modal question on the native <dialog>: focus is trapped and Escape cancels. */
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  const { title, children, confirmLabel, pendingLabel, pending, danger, onConfirm, onCancel } = props;
+  const { title, children, confirmLabel, pendingLabel, pending, danger, dismissLabel = 'Cancel', onConfirm, onCancel } = props;
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -35,7 +37,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <div className="dialog-body">{children}</div>
       <div className="dialog-actions">
         <button type="button" onClick={onCancel} disabled={pending} autoFocus>
-          Cancel
+          {dismissLabel}
         </button>
         <button type="button" className={danger ? 'button-danger' : 'button-primary'} onClick={onConfirm} disabled={pending} aria-busy={pending}>
           {pending ? pendingLabel : confirmLabel}

@@ -61,7 +61,7 @@ describe('a backup that cannot finish leaves nothing behind', () => {
     atFile(50, () => killSshSessions());
     const done = await backupAndWait(h, id);
     assert.equal(done.status, 'FAILED');
-    assert.equal(done.error?.code, 'SSH_CONNECT', done.error?.message);
+    assert.equal(done.error?.code, 'SSH_CONNECT', String(done.error?.message));
     await assertClean(cluster);
   });
 
@@ -71,7 +71,7 @@ describe('a backup that cannot finish leaves nothing behind', () => {
     atFile(50, () => killSshSessions());
     const done = await backupAndWait(h, id, 'exclusive');
     assert.equal(done.status, 'FAILED');
-    assert.equal(done.error?.code, 'SSH_CONNECT', done.error?.message);
+    assert.equal(done.error?.code, 'SSH_CONNECT', String(done.error?.message));
     await assertClean(cluster);
   });
 
@@ -137,7 +137,7 @@ describe('a backup that cannot finish leaves nothing behind', () => {
       await small.add(server, cluster.password);
       const done = await backupAndWait(small, server.id);
       assert.equal(done.status, 'FAILED');
-      assert.equal(done.error?.code, 'DISK_FULL', done.error?.message);
+      assert.equal(done.error?.code, 'DISK_FULL', String(done.error?.message));
       await assertClean(cluster);
     } finally {
       await small.service.close();

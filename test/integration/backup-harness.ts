@@ -131,7 +131,7 @@ export function removeRestored(restored: LabCluster): void {
 export async function serverLeftovers(cluster: LabCluster): Promise<{ inBackup: boolean; slots: number; sessions: number }> {
   const inBackup = cluster.major < 15 ? (await cluster.sql('select pg_is_in_backup()')) === 't' : false;
   const slots = Number(await cluster.sql("select count(*) from pg_replication_slots where slot_name like 'tidemark%'"));
-  const sessions = Number(await cluster.sql("select count(*) from pg_stat_activity where application_name like 'tidemark%'"));
+  const sessions = Number(await cluster.sql("select count(*) from pg_stat_activity where application_name in ('tidemark backup', 'tidemark cleanup')"));
   return { inBackup, slots, sessions };
 }
 

@@ -80,6 +80,8 @@ describe('PG 14, a disposable cluster: exclusive backups left behind', () => {
       results = await env.service.run(server.id);
       assert.equal(byId(results, 'backup-in-progress').status, 'ok');
       await assert.rejects(env.service.fix(server.id, 'backup-in-progress', 'stop-leftover-backup'), { code: 'BACKUP_BUSY' });
+      // …but the gate is asked by a job that has started nothing yet: it must not count itself.
+      await assert.rejects(env.service.gate(env.servers.get(server.id)!, 'exclusive'), { code: 'CHECKS_FAILED' });
       env.running.delete(server.id);
 
       // PostgreSQL runs but Tidemark cannot log in: over SSH, backup_label and a live postmaster.
@@ -90,7 +92,8 @@ describe('PG 14, a disposable cluster: exclusive backups left behind', () => {
       assert.equal(label.status, 'warning', dump(results));
       assert.match(label.detail, /label "crashed tool".*a postmaster runs \(PID \d+\) but Tidemark cannot connect/);
 
-      results = await env.service.fix(server.id, 'backup-in-progress', 'stop-leftover-backup');
+      // The CLI names the action alone (`tidemark check db --fix stop-leftover-backup`).
+      results = await env.service.fix(server.id, 'stop-leftover-backup', 'stop-leftover-backup');
       assert.equal(byId(results, 'backup-in-progress').status, 'ok', dump(results));
       assert.equal(await cluster.sql('select pg_is_in_backup()'), 'f');
       assert.equal(existsSync(join(cluster.pgdata, 'backup_label')), false);
@@ -182,7 +185,7 @@ describe('PG 17, the shared primary', () => {
       const label = byId(results, 'backup-label');
       assert.equal(label.status, 'failed', dump(results));
       assert.match(label.detail, /^A backup_label file is in .*\/data, written \d{4}-.* ago\), but no exclusive backup is in progress \(PostgreSQL 15\+ never writes one there\)\.$/);
-      assert.ok(label.hint?.includes(`mv ${cluster.pgdata}/backup_label ${cluster.pgdata}/backup_label.stale`), label.hint);
+      assert.ok(label.hint?.includes(`mv ${cluster.pgdata}/backup_label ${cluster.pgdata}/backup_label.stale`), String(label.hint));
       assert.match(label.hint ?? '', /take this server for a restored backup/);
       await assert.rejects(env.service.gate(server, 'concurrent'), { code: 'CHECKS_FAILED' });
     } finally {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { getLab, type Lab } from '../lab/lab';
+import { createCheckService, type CheckService } from '../../electron/engine/checks/check-service';
+import { backupAndWait, makeHarness } from './backup-harness';
 import { byId, checksEnv, dump, labServer, type ChecksEnv } from './checks-fixture';
 
 let lab: Lab;
@@ -31,7 +33,7 @@ for (const major of [14, 17] as const) {
       assert.equal(priv.status, 'failed', dump(results));
       for (const fn of expected[major]) {
         assert.ok(priv.detail.includes(`EXECUTE on ${fn}`), priv.detail);
-        assert.ok(priv.hint?.includes(`GRANT EXECUTE ON FUNCTION pg_catalog.${fn} TO ${role};`), priv.hint);
+        assert.ok(priv.hint?.includes(`GRANT EXECUTE ON FUNCTION pg_catalog.${fn} TO ${role};`), String(priv.hint));
       }
       assert.match(priv.detail, /membership in pg_read_all_settings/);
       assert.match(priv.detail, /the REPLICATION attribute/);
@@ -49,6 +51,18 @@ for (const major of [14, 17] as const) {
       const notOk = results.filter((r) => r.status !== 'ok' && r.id !== 'backup-age');
       assert.deepEqual(notOk, [], dump(results));
       assert.match(byId(results, 'privileges').detail, /is not a superuser but has every grant a backup needs/);
+
+      // "Every grant a backup needs" is a promise: a real backup as that role, through the gate.
+      let gate: CheckService | undefined;
+      const h = makeHarness({}, { gate: (s, m) => gate!.gate(s, m) });
+      try {
+        gate = createCheckService(h.ctx, { runningJob: (id) => h.service.runningJob(id) });
+        await h.add(server, password);
+        const done = await backupAndWait(h, server.id);
+        assert.equal(done.status, 'DONE', JSON.stringify(done.error));
+      } finally {
+        await h.dispose();
+      }
     } finally {
       await cluster.sql(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
     }

@@ -159,7 +159,7 @@ export class LabCluster implements LabClusterInfo {
 
     ensureTraversable(pgdata);
     await chownTreeToPostgres(pgdata);
-    for (const { target } of tablespaceLinks(pgdata).filter((link) => existsSync(link.target))) {
+    for (const target of tablespaceTargets(pgdata)) {
       ensureTraversable(target);
       await chownTreeToPostgres(target);
     }
@@ -334,6 +334,22 @@ export class LabCluster implements LabClusterInfo {
 export function libEnv(major: LabMajor): Record<string, string> {
   const current = process.env.LD_LIBRARY_PATH;
   return { LD_LIBRARY_PATH: current ? `${pgLibDir(major)}:${current}` : pgLibDir(major) };
+}
+
+/**
+ * Tablespace folders a data dir will use: existing pg_tblspc links, and for a restored backup the
+ * paths in tablespace_map (PostgreSQL makes the links from it at start-up).
+ */
+function tablespaceTargets(pgdata: string): string[] {
+  const targets = tablespaceLinks(pgdata).map((link) => link.target);
+  const mapFile = join(pgdata, 'tablespace_map');
+  if (existsSync(mapFile)) {
+    for (const line of readFileSync(mapFile, 'utf8').split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) targets.push(line.slice(space + 1).replace(/\\(.)/g, '$1'));
+    }
+  }
+  return [...new Set(targets)].filter((target) => existsSync(target));
 }
 
 /** A copied postmaster.pid names the source's postmaster; PostgreSQL would refuse to start. */

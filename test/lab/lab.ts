@@ -72,12 +72,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await primary.start();
     await seedTablespace(primary);
     if (!opts.standbys) return { primary };
-    const standbyName = `pg${major}-standby`;
-    // Registered before it starts so a failure half-way still gets it stopped.
-    const standby = await makeStandby(primary, standbyName).catch((error: unknown) => {
-      started.push(LabCluster.fromInfo({ ...primary.toJSON(), name: standbyName, pgdata: join(dir, standbyName, 'data') }));
-      throw error;
-    });
+    const standby = await makeStandby(primary, `pg${major}-standby`);
     started.push(standby);
     return { primary, standby };
   };

@@ -17,7 +17,10 @@ export interface PgbenchRunOptions {
 }
 
 export interface PgbenchRun {
-  /** Interrupts pgbench (if still running) and waits for it; in-flight transactions roll back. */
+  /**
+   * Interrupts pgbench (if still running) and waits for it; in-flight transactions roll back.
+   * Rejects if pgbench had already failed by itself (no load ran, or it lost its server).
+   */
   stop(): Promise<void>;
   /** Resolves when pgbench ends by itself or is stopped; carries its exit code and output. */
   readonly done: Promise<{ code: number | null; output: string }>;
@@ -25,12 +28,9 @@ export interface PgbenchRun {
 
 /** `pgbench -i` with Debian's pgbench 15 (fine against 14 and 17); recreates the tables. */
 export async function initPgbench(cluster: LabCluster, opts: PgbenchInitOptions): Promise<void> {
-  await exec(debianBin('pgbench'), ['-i', '-q', '-s', String(opts.scale), '--no-vacuum'], {
+  await exec(debianBin('pgbench'), ['-i', '-q', '-s', String(opts.scale)], {
     env: cluster.clientEnv(opts.database ?? 'postgres'),
     timeoutMs: 600_000,
-  });
-  await cluster.sql('vacuum analyze pgbench_accounts, pgbench_branches, pgbench_tellers, pgbench_history', {
-    database: opts.database,
   });
 }
 
@@ -47,6 +47,7 @@ export function runPgbench(cluster: LabCluster, opts: PgbenchRunOptions): Pgbenc
   const unregister = onProcessExit(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
+  let interrupted = false;
   const done = new Promise<{ code: number | null; output: string }>((resolve) => {
     child.once('close', (code) => {
       unregister();
@@ -56,8 +57,12 @@ export function runPgbench(cluster: LabCluster, opts: PgbenchRunOptions): Pgbenc
   return {
     done,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      await done;
+      if (child.exitCode === null && child.signalCode === null) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+      const { code } = await done;
+      if (!interrupted && code !== 0) throw new Error(`pgbench on ${cluster.name} failed (exit ${code}):\n${output.trim()}`);
     },
   };
 }

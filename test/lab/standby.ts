@@ -80,7 +80,12 @@ export async function makeStandby(primary: LabCluster, name: string, opts: Stand
     socketDir: primary.socketDir || dir,
     tablespaceDir: primary.tablespaceDir ? relocate(primary.tablespaceDir, 'lab') : undefined,
   }, { portMayMove: opts.port === undefined });
-  await standby.start();
-  await standby.waitStreaming();
+  try {
+    await standby.start();
+    await standby.waitStreaming();
+  } catch (error) {
+    await standby.stop('immediate').catch(() => undefined);
+    throw error;
+  }
   return standby;
 }

@@ -30,6 +30,7 @@ export const backupInProgressCheck: Check = {
   critical: true,
   timeoutMs: 3000,
   needs: ['pg'],
+  actionIds: [STOP_LEFTOVER_BACKUP],
   async run(ctx) {
     const facts = await ctx.facts();
     if (!exclusivePossible(facts.versionNum)) return ok('PostgreSQL 15 and later have no exclusive backups.');

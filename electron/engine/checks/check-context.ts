@@ -9,7 +9,7 @@ import { queryServerFacts, type ServerFactsSnapshot } from '../pg/server-facts';
 import type { SecretStore } from '../secrets/secret-store';
 import { openTransport } from '../transport/open-transport';
 import type { Transport } from '../transport/transport';
-import { Unavailable, type CheckContext, type RunningJob, type SqlSession } from './check';
+import { sqlIdent, Unavailable, type CheckContext, type RunningJob, type SqlSession } from './check';
 
 export interface CheckContextInput {
   readonly server: ServerConfig;
@@ -82,7 +82,7 @@ export function openCheckContext(input: CheckContextInput): OpenCheckContext {
     if (known) return known;
     throw new Unavailable(
       'The data directory (PGDATA) is unknown: it is not set for this server and the role may not read data_directory.',
-      `Set the data directory in the server's settings, or GRANT pg_read_all_settings TO ${server.user}.`,
+      `Set the data directory in the server's settings, or GRANT pg_read_all_settings TO ${sqlIdent(server.user)};`,
     );
   });
 

@@ -33,12 +33,12 @@ const STATEMENT_TIMEOUT_MS = 3000;
 export function createCheckService(engine: EngineContext, deps: CheckServiceDeps): CheckService {
   const checks = deps.checks ?? ALL_CHECKS;
 
-  async function runFor(server: ServerConfig, mode: BackupMode): Promise<CheckResult[]> {
+  async function runFor(server: ServerConfig, mode: BackupMode, runningJob: RunningJob | undefined): Promise<CheckResult[]> {
     const ctx = openCheckContext({
       server,
       settings: engine.settings(),
       mode,
-      runningJob: deps.runningJob(server.id),
+      runningJob,
       secrets: engine.secrets,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       statementTimeoutMs: STATEMENT_TIMEOUT_MS,
@@ -48,7 +48,8 @@ export function createCheckService(engine: EngineContext, deps: CheckServiceDeps
       await rememberFacts(engine, server, ctx);
       return results;
     } finally {
-      await ctx.close();
+      // Closing is bounded but not awaited: a peer that stopped answering must not delay the answer.
+      void ctx.close();
     }
   }
 
@@ -57,16 +58,20 @@ export function createCheckService(engine: EngineContext, deps: CheckServiceDeps
   return {
     run: async (serverId, mode) => {
       const server = engine.server(serverId);
-      return runFor(server, modeOf(server, mode));
+      return runFor(server, modeOf(server, mode), deps.runningJob(server.id));
     },
 
     async fix(serverId, checkId, actionId) {
       const server = engine.server(serverId);
-      const check = checks.find((c) => c.id === checkId);
-      if (!check?.fix) throw new TidemarkError('NOT_FOUND', `The check "${checkId}" has no action to run.`);
+      // The CLI may name the action alone (`--fix stop-leftover-backup`).
+      const check =
+        checks.find((c) => c.id === checkId && c.fix) ?? checks.find((c) => c.fix && c.actionIds?.includes(actionId));
+      if (!check?.fix) throw new TidemarkError('NOT_FOUND', `The check "${checkId}" has no action "${actionId}".`);
+      // …or the check alone, when it has a single action.
+      const action = actionId === check.id && check.actionIds?.length === 1 ? check.actionIds[0] : actionId;
       let client: pg.Client | undefined;
       try {
-        await check.fix(actionId, {
+        await check.fix(action, {
           server,
           runningJob: deps.runningJob(server.id),
           pg: async () =>
@@ -80,11 +85,13 @@ export function createCheckService(engine: EngineContext, deps: CheckServiceDeps
       } finally {
         await client?.end().catch(() => {});
       }
-      return runFor(server, modeOf(server));
+      return runFor(server, modeOf(server), deps.runningJob(server.id));
     },
 
     async gate(server, mode) {
-      const results = await runFor(server, mode);
+      // The job asking is already registered but has started nothing on the server yet: were it
+      // counted, a leftover exclusive backup would pass for its own.
+      const results = await runFor(server, mode, undefined);
       const refused = results.filter((r) => r.critical && r.status === 'failed');
       if (refused.length === 0) return;
       const n = refused.length;

@@ -64,6 +64,8 @@ export interface Check {
   /** Leave the check out entirely for servers it does not concern (e.g. SSH checks on local). */
   applies?(server: ServerConfig): boolean;
   run(ctx: CheckContext): Promise<Outcome>;
+  /** The ids of the actions this check may offer. */
+  readonly actionIds?: readonly string[];
   /** Runs the remedy behind one of the actions this check offers (after the user confirmed it). */
   fix?(actionId: string, env: FixEnv): Promise<void>;
 }

@@ -1,5 +1,5 @@
-import type { AppInfo, SettingsView } from '../../../shared/models/settings';
-import type { AppError } from '../../../shared/result';
+import type { AppInfo, AppSettings, SettingsView } from '../../../shared/models/settings';
+import type { AppError, Result } from '../../../shared/result';
 import type { AppState, SliceCreator } from '../../store';
 
 /** Which page the main area shows. */
@@ -7,7 +7,8 @@ export type View =
   | { readonly page: 'home' }
   | { readonly page: 'server'; readonly id: string }
   | { readonly page: 'add-server' }
-  | { readonly page: 'edit-server'; readonly id: string };
+  | { readonly page: 'edit-server'; readonly id: string }
+  | { readonly page: 'settings' };
 
 export interface AppSlice {
   /** `ready` once the initial load finished (the root element carries it for tests). */
@@ -20,6 +21,9 @@ export interface AppSlice {
   navigate(view: View): void;
   /** A native file dialog (Electron only); null when cancelled or unavailable. */
   chooseFile(title: string): Promise<string | null>;
+  /** A native folder dialog (Electron only); null when cancelled or unavailable. */
+  chooseFolder(title: string): Promise<string | null>;
+  saveSettings(patch: Partial<AppSettings>): Promise<Result<SettingsView>>;
 }
 
 export const createAppSlice: SliceCreator<AppSlice> = (set, get, api) => ({
@@ -44,6 +48,8 @@ export const createAppSlice: SliceCreator<AppSlice> = (set, get, api) => ({
     });
     const first = get().servers[0];
     if (first && get().view.page === 'home') set({ view: { page: 'server', id: first.id } });
+    // The sidebar shows each server's last backup.
+    for (const s of get().servers) void get().loadBackups(s.id);
   },
 
   navigate(view) {
@@ -53,6 +59,17 @@ export const createAppSlice: SliceCreator<AppSlice> = (set, get, api) => ({
   async chooseFile(title) {
     const r = await api.invoke('dialog:open-file', { title });
     return r.ok ? r.data : null;
+  },
+
+  async chooseFolder(title) {
+    const r = await api.invoke('dialog:open-folder', { title });
+    return r.ok ? r.data : null;
+  },
+
+  async saveSettings(patch) {
+    const r = await api.invoke('settings:update', patch);
+    if (r.ok) set({ settingsView: r.data });
+    return r;
   },
 });
 

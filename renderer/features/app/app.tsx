@@ -6,6 +6,7 @@ import { ServerList } from '../servers/server-list';
 import { ServerPage } from '../servers/server-page';
 import { selectServer } from '../servers/servers-slice';
 import { selectIsBrowserMode, selectPersistentSecrets, type View } from './app-slice';
+import { SettingsPage } from '../settings/settings-page';
 import { Banners } from './banners';
 import { HomePage } from './home-page';
 
@@ -16,6 +17,7 @@ export function App({ connection }: { readonly connection: ApiConnection }) {
   const browserMode = useAppStore(selectIsBrowserMode);
   const persistent = useAppStore(selectPersistentSecrets);
   const version = useAppStore((s) => s.info?.version);
+  const navigate = useAppStore((s) => s.navigate);
   const state = useConnectionState(connection);
 
   return (
@@ -33,6 +35,14 @@ export function App({ connection }: { readonly connection: ApiConnection }) {
             Browser mode{persistent ? '' : ' · passwords are kept for this run only'}
           </span>
         )}
+        <button
+          type="button"
+          className="button-small topbar-settings"
+          onClick={() => navigate({ page: 'settings' })}
+          aria-current={view.page === 'settings' ? 'page' : undefined}
+        >
+          Settings
+        </button>
       </header>
       <Banners connection={state} />
       <div className="layout">
@@ -62,6 +72,8 @@ function Page({ view }: { readonly view: View }) {
       return editing ? <ServerForm key={editing.id} server={editing} /> : <HomePage />;
     case 'server':
       return <ServerPage key={view.id} id={view.id} />;
+    case 'settings':
+      return <SettingsPage />;
   }
 }
 

@@ -1,4 +1,5 @@
 import { useAppStore } from '../../store';
+import { SandboxOffer } from '../sandbox/sandbox-offer';
 import { selectReadOnly } from './app-slice';
 
 /** Shown when no server is selected: the first step for a new user. */
@@ -18,6 +19,7 @@ export function HomePage() {
           Add your first server
         </button>
       )}
+      {count === 0 && <SandboxOffer />}
     </section>
   );
 }

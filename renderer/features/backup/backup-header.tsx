@@ -5,32 +5,39 @@ import { ErrorMessage } from '../../components/error-message';
 import { useAppStore } from '../../store';
 import { selectReadOnly } from '../app/app-slice';
 import { effectiveMode, exclusiveUnavailable } from './backup-mode';
-import { selectActiveJob } from './backup-slice';
-import { JobProgressBar } from './job-progress';
+import { selectActiveJob, selectFinishedJob } from './backup-slice';
+import { JobOutcome } from './job-outcome';
+import { JobPanel } from './job-panel';
 
-/** The server page's backup bar: Exclusive | Concurrent, and "Back up now". */
+/** The server page's backup bar: Exclusive | Concurrent, "Back up now", and the live job. */
 export function BackupHeader({ server }: { readonly server: ServerView }) {
   const defaultMode = useAppStore((s) => s.settingsView?.settings.defaultMode ?? 'concurrent');
   const readOnly = useAppStore(selectReadOnly);
   const starting = useAppStore((s) => Boolean(s.starting[server.id]));
   const startError = useAppStore((s) => s.startErrors[server.id]);
   const job = useAppStore(selectActiveJob(server.id));
+  const finished = useAppStore(selectFinishedJob(server.id));
   const setServerMode = useAppStore((s) => s.setServerMode);
   const startBackup = useAppStore((s) => s.startBackup);
+  const runChecks = useAppStore((s) => s.runChecks);
   const [modeError, setModeError] = useState<AppError | null>(null);
-  const [savingMode, setSavingMode] = useState(false);
+  // The choice shows at once; the store follows when servers:save answers.
+  const [pendingMode, setPendingMode] = useState<BackupMode | null>(null);
+  const savingMode = pendingMode !== null;
 
-  const mode = effectiveMode(server, defaultMode);
+  const mode = pendingMode ?? effectiveMode(server, defaultMode);
   const noExclusive = exclusiveUnavailable(server);
   const running = Boolean(job) || starting;
 
   const choose = async (next: BackupMode): Promise<void> => {
     if (next === mode) return;
-    setSavingMode(true);
+    setPendingMode(next);
     setModeError(null);
     const r = await setServerMode(server.id, next);
-    setSavingMode(false);
+    setPendingMode(null);
     if (!r.ok) setModeError(r.error);
+    // Some checks judge the server for the chosen mode.
+    else void runChecks(server.id);
   };
 
   return (
@@ -72,7 +79,8 @@ export function BackupHeader({ server }: { readonly server: ServerView }) {
       )}
       {modeError && <ErrorMessage error={modeError} title="The mode was not changed" onDismiss={() => setModeError(null)} />}
       {startError && <ErrorMessage error={startError} title="The backup did not start" />}
-      {job && <JobProgressBar job={job} />}
+      {job && <JobPanel job={job} serverName={server.name} />}
+      {!job && finished && <JobOutcome job={finished} />}
     </section>
   );
 }

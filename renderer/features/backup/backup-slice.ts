@@ -75,7 +75,13 @@ export const createBackupSlice: SliceCreator<BackupSlice> = (set, get, api) => {
       const r = await api.invoke('jobs:list', undefined);
       if (!r.ok) return;
       const jobs = { ...get().jobs };
-      // A job this window follows that the engine no longer runs ended while we were away.
+      const running = new Set(r.data.map((v) => v.jobId));
+      // A job this window followed that the engine no longer runs ended while the window was away.
+      for (const j of Object.values(jobs)) {
+        if (j.done || running.has(j.jobId)) continue;
+        delete jobs[j.jobId];
+        void get().loadBackups(j.serverId);
+      }
       for (const v of r.data) jobs[v.jobId] = { ...fromView(v), samples: jobs[v.jobId]?.samples ?? [] };
       set({ jobs });
     },
@@ -122,8 +128,10 @@ export function attachBackupEvents(store: AppStore, api: Api): () => void {
     api.on('job:done', (d) => {
       store.getState().jobDone(d);
       void store.getState().loadBackups(d.serverId);
-      // A backup refreshes the facts it learned (version, role) on the stored server.
+      // A backup refreshes the facts it learned (version, role) on the stored server, and the
+      // catalog checks (age of the last backup, failed attempts) see a new entry.
       void store.getState().loadServers();
+      if (store.getState().checks[d.serverId]?.results) void store.getState().runChecks(d.serverId);
     }),
   ];
   return () => offs.forEach((off) => off());

@@ -1,18 +1,21 @@
-import { useState } from 'react';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { useEffect, useState } from 'react';
 import { BackupHeader } from '../backup/backup-header';
+import { ChecksBanner } from '../checks/checks-banner';
+import { ChecksPanel } from '../checks/checks-panel';
+import { HistoryPanel } from '../history/history-panel';
 import { ErrorMessage } from '../../components/error-message';
 import type { AppError } from '../../../shared/result';
 import { useAppStore } from '../../store';
 import { selectReadOnly } from '../app/app-slice';
 import { ConnectionTestPanel } from './connection-test';
 import { describeConnection, describeTransport } from './server-describe';
+import { ServerDeleteDialog } from './server-delete-dialog';
 import { ServerFacts } from './server-facts';
 import { selectServer, selectTest } from './servers-slice';
 
 /**
- * One server: its connection, what the last test learned, and (issue 5) the backup header with
- * the mode toggle, live job progress, the checks panel and the history, each from its feature.
+ * One server: a banner for a backup left behind, its connection, the backup header with the mode
+ * toggle and the live job, the checks, the history, and what the last test learned.
  */
 export function ServerPage({ id }: { readonly id: string }) {
   const server = useAppStore(selectServer(id));
@@ -20,10 +23,15 @@ export function ServerPage({ id }: { readonly id: string }) {
   const readOnly = useAppStore(selectReadOnly);
   const deleting = useAppStore((s) => s.deleting === id);
   const testServer = useAppStore((s) => s.testServer);
-  const deleteServer = useAppStore((s) => s.deleteServer);
   const navigate = useAppStore((s) => s.navigate);
   const [confirming, setConfirming] = useState(false);
   const [deleteError, setDeleteError] = useState<AppError | null>(null);
+  const runChecks = useAppStore((s) => s.runChecks);
+  const exists = Boolean(server);
+  // The checks run whenever the page opens: what they found may have changed since.
+  useEffect(() => {
+    if (exists) void runChecks(id);
+  }, [id, exists, runChecks]);
 
   if (!server) {
     return (
@@ -36,6 +44,7 @@ export function ServerPage({ id }: { readonly id: string }) {
 
   return (
     <section className="page" aria-labelledby="server-title">
+      <ChecksBanner serverId={id} />
       <header className="page-header">
         <div className="page-title">
           <h1 id="server-title">{server.name}</h1>
@@ -59,28 +68,18 @@ export function ServerPage({ id }: { readonly id: string }) {
       <BackupHeader server={server} />
       {deleteError && <ErrorMessage error={deleteError} title="The server was not deleted" onDismiss={() => setDeleteError(null)} />}
       <ConnectionTestPanel server={server} />
+      <ChecksPanel serverId={id} />
+      <HistoryPanel serverId={id} />
       <ServerFacts server={server} />
-      {/* Issue 5 spots: features/checks (checks panel) and features/history (backups) render here. */}
 
       {confirming && (
-        <ConfirmDialog
-          title={`Delete ${server.name}?`}
-          confirmLabel="Delete server"
-          pendingLabel="Deleting…"
-          pending={deleting}
-          danger
-          onCancel={() => setConfirming(false)}
-          onConfirm={async () => {
-            const r = await deleteServer(id);
+        <ServerDeleteDialog
+          server={server}
+          onClose={(error) => {
             setConfirming(false);
-            if (!r.ok) setDeleteError(r.error);
+            setDeleteError(error);
           }}
-        >
-          <p>
-            Tidemark forgets <strong>{server.name}</strong> ({describeConnection(server)}) and its stored secrets. Backups already in
-            the catalog stay on disk.
-          </p>
-        </ConfirmDialog>
+        />
       )}
     </section>
   );

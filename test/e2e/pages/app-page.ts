@@ -24,7 +24,8 @@ export class AppPage {
   }
 
   async openServer(name: string): Promise<void> {
-    await this.serverItem(name).getByRole('button').click();
+    // The item itself comes first; the selected one also has Edit and Delete… below it.
+    await this.serverItem(name).getByRole('button').first().click();
     await this.page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
   }
 }

@@ -1,0 +1,54 @@
+import { ErrorMessage } from '../../components/error-message';
+import { formatBytes, formatDuration, secondsBetween } from '../../format';
+import { useAppStore } from '../../store';
+import type { JobState } from './backup-slice';
+
+/** How the last backup this window watched ended, until dismissed or the next one starts. */
+export function JobOutcome({ job }: { readonly job: JobState }) {
+  const dismiss = useAppStore((s) => s.dismissJob);
+  const done = job.done;
+  if (!done) return null;
+  const close = (): void => dismiss(job.jobId);
+  if (done.status === 'DONE') {
+    const b = done.backup;
+    const took = secondsBetween(b.startedAt, b.endedAt);
+    return (
+      <div className="notice notice-ok" role="status" data-testid="job-outcome">
+        <div className="notice-body">
+          <p className="notice-title">
+            Backup <span className="mono">{done.backupId}</span> is complete
+          </p>
+          <p>
+            {formatBytes(b.sizeBytes)}, {b.fileCount} files{b.walFileCount ? ` and ${b.walFileCount} WAL segment${b.walFileCount === 1 ? '' : 's'}` : ''}
+            {took !== undefined ? ` in ${formatDuration(took)}` : ''}.
+          </p>
+        </div>
+        <button type="button" className="button-quiet" onClick={close} aria-label="Dismiss the backup result">
+          ×
+        </button>
+      </div>
+    );
+  }
+  if (done.status === 'CANCELLED') {
+    return (
+      <div className="notice notice-warning" role="status" data-testid="job-outcome">
+        <div className="notice-body">
+          <p className="notice-title">
+            Backup <span className="mono">{done.backupId}</span> was cancelled
+          </p>
+          {done.error?.hint && <p className="error-hint">{done.error.hint}</p>}
+        </div>
+        <button type="button" className="button-quiet" onClick={close} aria-label="Dismiss the backup result">
+          ×
+        </button>
+      </div>
+    );
+  }
+  return (
+    <ErrorMessage
+      error={done.error ?? { code: 'BACKUP_FAILED', message: `Backup ${done.backupId} ended as ${done.status}.` }}
+      title={`Backup ${done.backupId} failed`}
+      onDismiss={close}
+    />
+  );
+}

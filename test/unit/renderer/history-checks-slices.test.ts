@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { BackupDetails, BackupRecord } from '../../../shared/models/backup';
+import type { CheckResult } from '../../../shared/models/check';
+import { TidemarkError } from '../../../electron/engine/errors';
+import { selectDetails, selectLastGoodBackup } from '../../../renderer/features/history/history-slice';
+import { storeWith } from './store-harness';
+
+const rec = (id: string, status: BackupRecord['status'], endedAt?: string) =>
+  ({ id, serverId: 's1', status, startedAt: '2026-11-23T10:00:00Z', ...(endedAt && { endedAt }) }) as BackupRecord;
+
+describe('history slice', () => {
+  it('loads details, deletes a backup and forgets its details', async () => {
+    let backups = [rec('a', 'DONE', '2026-11-23T10:05:00Z'), rec('b', 'DONE', '2026-11-23T11:05:00Z'), rec('c', 'FAILED', '2026-11-23T12:05:00Z')];
+    const { store } = storeWith({
+      'backups:list': async () => backups,
+      'backups:get': async ({ backupId }) => ({ record: backups.find((b) => b.id === backupId)!, path: `/x/${backupId}`, log: ['one'] }) as BackupDetails,
+      'backups:delete': async ({ backupId }) => {
+        if (backupId === 'busy') throw new TidemarkError('BACKUP_BUSY', 'still running');
+        backups = backups.filter((b) => b.id !== backupId);
+        return null;
+      },
+    });
+    await store.getState().loadBackups('s1');
+    assert.equal(selectLastGoodBackup('s1')(store.getState())?.id, 'b', 'the newest DONE one, not the failed attempt');
+    await store.getState().loadDetails('s1', 'b');
+    assert.equal(selectDetails('s1', 'b')(store.getState())?.data?.path, '/x/b');
+    const r = await store.getState().deleteBackup('s1', 'b');
+    assert.equal(r.ok, true);
+    assert.equal(selectDetails('s1', 'b')(store.getState()), undefined);
+    assert.deepEqual(store.getState().history.s1?.backups?.map((b) => b.id), ['a', 'c']);
+    const refused = await store.getState().deleteBackup('s1', 'busy');
+    assert.equal(!refused.ok && refused.error.code, 'BACKUP_BUSY');
+  });
+});
+
+describe('checks slice', () => {
+  it('runs, fixes with fresh results, and keeps the old results when a fix fails', async () => {
+    const leftover: CheckResult = {
+      id: 'backup-in-progress',
+      title: 'Leftover exclusive backup',
+      status: 'warning',
+      detail: 'since …',
+      critical: true,
+      durationMs: 3,
+      action: { id: 'stop-leftover-backup', label: 'Stop the leftover backup', confirm: 'Run pg_stop_backup()?' },
+    };
+    let fixed = false;
+    let fail = true;
+    const { store } = storeWith({
+      'checks:run': async () => [fixed ? { ...leftover, status: 'ok', action: undefined } : leftover] as CheckResult[],
+      'checks:fix': async () => {
+        if (fail) throw new TidemarkError('PG_QUERY', 'could not stop');
+        fixed = true;
+        return [{ ...leftover, status: 'ok' as const, action: undefined }];
+      },
+    });
+    await store.getState().runChecks('s1');
+    assert.equal(store.getState().checks.s1?.results?.[0].status, 'warning');
+    const r1 = await store.getState().fixCheck('s1', leftover.id, 'stop-leftover-backup');
+    assert.equal(!r1.ok && r1.error.code, 'PG_QUERY');
+    assert.equal(store.getState().checks.s1?.results?.[0].status, 'warning');
+    assert.equal(store.getState().checks.s1?.running, false);
+    fail = false;
+    await store.getState().fixCheck('s1', leftover.id, 'stop-leftover-backup');
+    assert.equal(store.getState().checks.s1?.results?.[0].status, 'ok');
+    assert.equal(store.getState().checks.s1?.fixing, undefined);
+  });
+});

@@ -1,0 +1,13 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { settingsPatch, validateSettings } from '../../../renderer/features/settings/settings-model';
+
+it('asks for an absolute backup root and a sane number of streams', () => {
+  const ok = { backupRoot: ' /srv/backups ', defaultMode: 'exclusive' as const, parallel: '4', fastCheckpoint: false };
+  assert.deepEqual(validateSettings(ok), {});
+  assert.deepEqual(settingsPatch(ok), { backupRoot: '/srv/backups', defaultMode: 'exclusive', parallel: 4, fastCheckpoint: false });
+  assert.match(validateSettings({ ...ok, backupRoot: '' }).backupRoot ?? '', /Enter the folder/);
+  assert.match(validateSettings({ ...ok, backupRoot: 'backups' }).backupRoot ?? '', /absolute/);
+  assert.equal(validateSettings({ ...ok, backupRoot: 'C:\\Backups' }).backupRoot, undefined);
+  for (const bad of ['0', '17', '2.5', 'x', '']) assert.match(validateSettings({ ...ok, parallel: bad }).parallel ?? '', /1 to 16/, bad);
+});
