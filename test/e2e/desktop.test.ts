@@ -4,12 +4,10 @@
  * Screenshots of each screen at 1280×800 and 1024×700 go to test-results/screenshots/desktop-*.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright';
 import { sleep } from '../lab/cluster';
 import { getLab, type Lab } from '../lab/lab';
-import { debianBin } from '../lab/pg-bin';
 import type { LabCluster } from '../lab/cluster';
 import { closeChromium, startApp, type AppFixture } from './fixture';
 import { AppPage } from './pages/app-page';
@@ -17,6 +15,7 @@ import { BackupPanels } from './pages/backup-panels';
 import { ServerFormPage } from './pages/server-form-page';
 import { ServerPage } from './pages/server-page';
 import { waitForText } from './pages/wait';
+import { leaveExclusiveBackup } from '../lab/leftover-backup';
 
 /** Enough data that a copy lasts several progress events (≈ 250 MB with the lab's tablespace). */
 const BULK_ROWS = Number(process.env.TIDEMARK_E2E_BULK_ROWS ?? 1_000_000);
@@ -253,24 +252,3 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
     }
   }
 });
-
-/** Starts an exclusive backup from a psql that is then killed, as a crashed backup tool would be. */
-async function leaveExclusiveBackup(cluster: LabCluster, label: string): Promise<void> {
-  const psql = spawn(
-    debianBin('psql'),
-    ['-X', '-h', cluster.host, '-p', String(cluster.port), '-U', cluster.superuser, '-d', 'postgres',
-      '-c', `select pg_start_backup('${label}', true, true)`, '-c', 'select pg_sleep(600)'],
-    { env: { ...process.env, PGPASSWORD: cluster.password, PGSSLMODE: 'disable' }, stdio: 'ignore' },
-  );
-  try {
-    const deadline = Date.now() + 30_000;
-    while ((await cluster.sql('select pg_is_in_backup()')).trim() !== 't') {
-      if (Date.now() > deadline) throw new Error('the exclusive backup did not start');
-      await sleep(100);
-    }
-  } finally {
-    psql.kill('SIGKILL');
-    // Its backend sleeps on: end it too, as the server would once it tried to answer.
-    await cluster.sql("select pg_terminate_backend(pid) from pg_stat_activity where query like '%pg_sleep(600)%' and pid <> pg_backend_pid()");
-  }
-}

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,33 +16,13 @@ import { LabCluster } from '../lab/cluster';
 import type { Lab } from '../lab/lab';
 import { debianBin } from '../lab/pg-bin';
 import { chownTreeToPostgres } from '../lab/os-user';
+import { labServer as baseLabServer } from '../lab/lab-server';
 
 const run = promisify(execFile);
 
-/** A ServerConfig for a lab cluster, reached over the lab's sshd (host key already trusted). */
-export function labServer(lab: Lab, cluster: LabCluster, extra: Partial<ServerConfig> = {}): ServerConfig {
-  const ssh = lab.ssh!;
-  return {
-    id: `srv-${randomUUID().slice(0, 8)}`,
-    name: cluster.name,
-    host: cluster.host,
-    port: cluster.port,
-    user: cluster.superuser,
-    database: 'postgres',
-    sslMode: 'disable',
-    transport: {
-      kind: 'ssh',
-      host: ssh.host,
-      port: ssh.port,
-      user: ssh.user,
-      auth: 'key',
-      keyPath: ssh.clientKeyPath,
-      knownHostKey: { fingerprint: ssh.hostKeyFingerprint, keyType: ssh.hostKeyType, acceptedAt: new Date().toISOString() },
-    },
-    pgdata: cluster.pgdata,
-    ...extra,
-  };
-}
+/** A lab server whose PGDATA is given (the backup tests copy exactly the cluster they started). */
+export const labServer = (lab: Lab, cluster: LabCluster, extra: Partial<ServerConfig> = {}): ServerConfig =>
+  baseLabServer(lab, cluster, { pgdata: cluster.pgdata, ...extra });
 
 export interface Harness {
   readonly ctx: EngineContext;

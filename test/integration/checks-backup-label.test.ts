@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,8 +6,8 @@ import { TidemarkError } from '../../electron/engine/errors';
 import { LabCluster, sleep } from '../lab/cluster';
 import { getLab, type Lab } from '../lab/lab';
 import { writePostgresFile } from '../lab/os-user';
-import { debianBin } from '../lab/pg-bin';
 import { byId, checksEnv, dump, labServer, type ChecksEnv } from './checks-fixture';
+import { leaveExclusiveBackup } from '../lab/leftover-backup';
 
 let lab: Lab;
 let env: ChecksEnv;
@@ -18,27 +17,6 @@ before(async () => {
   env = checksEnv();
 });
 after(() => env?.dispose());
-
-/** Starts an exclusive backup from a psql that is then killed, as a crashed backup tool would be. */
-async function leaveExclusiveBackup(cluster: LabCluster, label: string): Promise<void> {
-  const psql = spawn(
-    debianBin('psql'),
-    ['-X', '-h', cluster.host, '-p', String(cluster.port), '-U', cluster.superuser, '-d', 'postgres',
-      '-c', `select pg_start_backup('${label}', true, true)`, '-c', 'select pg_sleep(600)'],
-    { env: { ...process.env, PGPASSWORD: cluster.password, PGSSLMODE: 'disable' }, stdio: 'ignore' },
-  );
-  try {
-    const deadline = Date.now() + 30_000;
-    while ((await cluster.sql('select pg_is_in_backup()')) !== 't') {
-      if (Date.now() > deadline) throw new Error('the exclusive backup did not start');
-      await sleep(100);
-    }
-  } finally {
-    psql.kill('SIGKILL');
-    // Its backend sleeps on, unaware: end it too, as the server would once it tried to answer.
-    await cluster.sql("select pg_terminate_backend(pid) from pg_stat_activity where query like '%pg_sleep(600)%' and pid <> pg_backend_pid()");
-  }
-}
 
 describe('PG 14, a disposable cluster: exclusive backups left behind', () => {
   let dir: string;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,32 +10,8 @@ import type { EngineContext } from '../../electron/engine/context';
 import { TidemarkError } from '../../electron/engine/errors';
 import { EventBus } from '../../electron/engine/events';
 import { MemorySecretStore } from '../../electron/engine/secrets/secret-store';
-import type { LabCluster } from '../lab/cluster';
-import type { Lab } from '../lab/lab';
 
-/** A ServerConfig for a lab cluster, its files reached over the lab's sshd (host key accepted). */
-export function labServer(lab: Lab, cluster: LabCluster, extra: Partial<ServerConfig> = {}): ServerConfig {
-  const ssh = lab.ssh!;
-  return {
-    id: `srv-${randomUUID().slice(0, 8)}`,
-    name: cluster.name,
-    host: cluster.host,
-    port: cluster.port,
-    user: cluster.superuser,
-    database: 'postgres',
-    sslMode: 'disable',
-    transport: {
-      kind: 'ssh',
-      host: ssh.host,
-      port: ssh.port,
-      user: ssh.user,
-      auth: 'key',
-      keyPath: ssh.clientKeyPath,
-      knownHostKey: { fingerprint: ssh.hostKeyFingerprint, keyType: ssh.hostPublicKey.split(' ')[0], acceptedAt: new Date().toISOString() },
-    },
-    ...extra,
-  };
-}
+export { labServer } from '../lab/lab-server';
 
 export interface ChecksEnv {
   readonly service: CheckService;

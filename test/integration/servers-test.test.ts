@@ -13,6 +13,7 @@ import { openPgSession, pgTargetFor } from '../../electron/engine/pg/session';
 import { getLab, type Lab } from '../lab/lab';
 import type { LabCluster } from '../lab/cluster';
 import { startSshd } from '../lab/sshd';
+import { labSshTransport } from '../lab/lab-server';
 
 let lab: Lab;
 before(async () => {
@@ -213,16 +214,7 @@ describe('testServer over SSH', () => {
     const ssh = lab.ssh!;
     const cluster = lab.clusters.pg17!.primary;
     return serverFor(cluster, {
-      transport: {
-        kind: 'ssh',
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.user,
-        auth: 'key',
-        keyPath: ssh.clientKeyPath,
-        ...(known && { knownHostKey: known }),
-        ...overrides,
-      },
+      transport: { ...labSshTransport(ssh, { trusted: false }), ...(known && { knownHostKey: known }), ...overrides },
     });
   };
   const hostKeyType = (): string => lab.ssh!.hostPublicKey.split(' ')[0];

@@ -11,6 +11,7 @@ import { MemorySecretStore } from '../../electron/engine/secrets/secret-store';
 import { connectSsh } from '../../electron/engine/ssh/ssh-connect';
 import { openTransport } from '../../electron/engine/transport/open-transport';
 import { shellQuote, type RemoteProcess, type Transport } from '../../electron/engine/transport/transport';
+import { labSshTransport } from '../lab/lab-server';
 import { getLab, type Lab } from '../lab/lab';
 
 const SIZE = 50 * 1024 * 1024;
@@ -52,18 +53,7 @@ function server(kind: 'local' | 'ssh'): ServerConfig {
     user: 'postgres',
     database: 'postgres',
     sslMode: 'disable',
-    transport:
-      kind === 'local'
-        ? { kind: 'local' }
-        : {
-            kind: 'ssh',
-            host: ssh.host,
-            port: ssh.port,
-            user: ssh.user,
-            auth: 'key',
-            keyPath: ssh.clientKeyPath,
-            knownHostKey: { fingerprint: ssh.hostKeyFingerprint, keyType: ssh.hostPublicKey.split(' ')[0], acceptedAt: '' },
-          },
+    transport: kind === 'local' ? { kind: 'local' } : labSshTransport(ssh),
   };
 }
 
