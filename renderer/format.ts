@@ -1,31 +1,6 @@
 /** How the renderer writes sizes, durations and ages: one place, so every screen agrees. */
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
-
-/** 1024-based, like PostgreSQL's pg_size_pretty: "312 MB", "1.4 GB". */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '—';
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < UNITS.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${UNITS[i]}`;
-}
-
-export const formatRate = (bytesPerSec: number): string => `${formatBytes(bytesPerSec)}/s`;
-
-/** "42 s", "3 min 5 s", "2 h 10 min". */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '—';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
-  const h = Math.floor(m / 60);
-  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-}
+export { formatBytes, formatDuration, formatRate } from '../shared/format';
 
 /** How long ago, coarse enough for a sidebar: "just now", "5 min ago", "3 h ago", "2 days ago". */
 export function formatAge(iso: string, now: number = Date.now()): string {

@@ -2,25 +2,7 @@ import type { BackupRecord } from '../../shared/models/backup';
 import type { JobProgress } from '../../shared/models/job';
 import type { ServerTestReport, ServerView } from '../../shared/models/server';
 import type { AppError } from '../../shared/result';
-
-export function bytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
-}
-
-export function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
+import { formatBytes as bytes, formatDuration as duration } from '../../shared/format';
 
 /** A table with left-aligned columns. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -22,6 +22,7 @@ import { renderManifest, type ManifestFile } from './manifest';
 import { chooseStrategy, type BackupStrategy } from './strategy';
 import { collectWal } from './wal-collector';
 import { createHash } from 'node:crypto';
+import { formatBytes } from '../../../shared/format';
 
 export type BackupGate = (server: ServerConfig, mode: BackupMode) => Promise<void>;
 
@@ -256,14 +257,4 @@ function asError(e: unknown, session?: BackupSession): TidemarkError {
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason;
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }

@@ -54,33 +54,33 @@ export function chooseStrategy(facts: StrategyFacts, mode: BackupMode): BackupSt
   return facts.versionNum >= 150000 ? concurrent15 : concurrent10;
 }
 
+/** The start is the same call shape in every version and mode: (label, fast) → start LSN. */
+const startWith =
+  (sql: string): BackupStrategy['start'] =>
+  async (client, label, fast) => {
+    const { rows } = await client.query<{ lsn: string }>(sql, [label, fast]);
+    return { startLsn: rows[0].lsn };
+  };
+
 const concurrent15: BackupStrategy = {
   mode: 'concurrent',
   labelInDataDir: false,
-  async start(client, label, fast) {
-    const { rows } = await client.query<{ lsn: string }>('SELECT pg_backup_start($1, $2)::text AS lsn', [label, fast]);
-    return { startLsn: rows[0].lsn };
-  },
+  start: startWith('SELECT pg_backup_start($1, $2)::text AS lsn'),
   stop: (client) => stopNonExclusive(client, 'SELECT lsn::text AS lsn, labelfile, spcmapfile FROM pg_backup_stop(false)'),
 };
 
 const concurrent10: BackupStrategy = {
   mode: 'concurrent',
   labelInDataDir: false,
-  async start(client, label, fast) {
-    const { rows } = await client.query<{ lsn: string }>('SELECT pg_start_backup($1, $2, false)::text AS lsn', [label, fast]);
-    return { startLsn: rows[0].lsn };
-  },
+  start: startWith('SELECT pg_start_backup($1, $2, false)::text AS lsn'),
   stop: (client) => stopNonExclusive(client, 'SELECT lsn::text AS lsn, labelfile, spcmapfile FROM pg_stop_backup(false, false)'),
 };
 
+// wait_for_archive false: Tidemark collects the WAL itself, so archiving must not block the stop.
 const exclusive14: BackupStrategy = {
   mode: 'exclusive',
   labelInDataDir: true,
-  async start(client, label, fast) {
-    const { rows } = await client.query<{ lsn: string }>('SELECT pg_start_backup($1, $2, true)::text AS lsn', [label, fast]);
-    return { startLsn: rows[0].lsn };
-  },
+  start: startWith('SELECT pg_start_backup($1, $2, true)::text AS lsn'),
   async stop(client) {
     const { rows } = await client.query<{ lsn: string }>('SELECT lsn::text AS lsn FROM pg_stop_backup(true, false)');
     return { stopLsn: rows[0].lsn };

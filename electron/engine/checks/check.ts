@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../shared/format';
 import type pg from 'pg';
 import type { CheckAction, CheckStatus } from '../../../shared/models/check';
 import type { BackupRecord } from '../../../shared/models/backup';
@@ -121,24 +122,7 @@ export function sqlIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} bytes` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+export { formatBytes } from '../../../shared/format';
 
-/** "3 h 12 min ago"-style durations for since-when messages. */
-export function formatAge(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ${m % 60} min`;
-  return `${Math.floor(h / 24)} days ${h % 24} h`;
-}
+/** Since-when in checks' messages (milliseconds). */
+export const formatAge = (ms: number): string => formatDuration(ms / 1000);

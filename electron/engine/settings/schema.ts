@@ -93,7 +93,7 @@ const settings = {
     backupRoot: nonEmpty,
     defaultMode: mode,
     fastCheckpoint: { type: 'boolean' },
-    parallel: { type: 'integer', minimum: 1, maximum: 16 },
+    parallel: { type: 'integer', minimum: 1, maximum: 8 },
     defaultMaxBackupAgeHours: { type: 'number', exclusiveMinimum: 0 },
   },
 } as const;

@@ -11,7 +11,7 @@ export interface SettingsFormValues {
 export type SettingsErrors = Partial<Record<keyof SettingsFormValues, string>>;
 
 /** The schema's bounds (electron/engine/settings/schema.ts). */
-export const PARALLEL_MAX = 16;
+export const PARALLEL_MAX = 8;
 
 export const settingsValues = (s: AppSettings): SettingsFormValues => ({
   backupRoot: s.backupRoot,

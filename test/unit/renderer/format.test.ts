@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { formatAge, formatBytes, formatDuration, secondsBetween } from '../../../renderer/format';
 
 it('writes sizes like pg_size_pretty', () => {
-  assert.equal(formatBytes(0), '0 B');
+  assert.equal(formatBytes(0), '0 bytes');
   assert.equal(formatBytes(1536), '1.5 kB');
   assert.equal(formatBytes(312 * 1024 * 1024), '312 MB');
   assert.equal(formatBytes(1.4 * 1024 ** 3), '1.4 GB');

@@ -9,5 +9,5 @@ it('asks for an absolute backup root and a sane number of streams', () => {
   assert.match(validateSettings({ ...ok, backupRoot: '' }).backupRoot ?? '', /Enter the folder/);
   assert.match(validateSettings({ ...ok, backupRoot: 'backups' }).backupRoot ?? '', /absolute/);
   assert.equal(validateSettings({ ...ok, backupRoot: 'C:\\Backups' }).backupRoot, undefined);
-  for (const bad of ['0', '17', '2.5', 'x', '']) assert.match(validateSettings({ ...ok, parallel: bad }).parallel ?? '', /1 to 16/, bad);
+  for (const bad of ['0', '9', '2.5', 'x', '']) assert.match(validateSettings({ ...ok, parallel: bad }).parallel ?? '', /1 to 8/, bad);
 });
