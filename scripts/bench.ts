@@ -1,64 +1,47 @@
 /**
- * npm run bench [-- --major 14|17 --scale 70 --parallel 2 --keep]
+ * npm run bench [-- --major 14|17 --scale 70 --parallel 2 --runs 3 --keep --tidemark-only]
  *
  * On a generated cluster of at least 1 GB (pgbench -i, reused between runs from
  * /tmp/tidemark-bench-<major>), times side by side: Debian's pg_basebackup -Fp -X stream (PG 14
  * only: pg_basebackup 15 refuses 17), rsync -a of PGDATA over OpenSSH, and a Tidemark full backup
- * over SSH in a child process (whose peak RSS, VmHWM, it reports).
+ * over SSH in a child process (bundled with esbuild like the shipped CLI; it reports its peak RSS,
+ * VmHWM). One warm-up run of each, then --runs interleaved rounds; the best of each counts. The
+ * page cache is warm for all, and every run writes to a new directory after a sync.
+ * BENCH_VERBOSE=1 shows Tidemark's job log; BENCH_PROF=<dir> writes its CPU profiles there.
  */
 import { execFile, spawn } from 'node:child_process';
+import { build } from 'esbuild';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { LabCluster } from '../test/lab/cluster';
 import { chownTreeToPostgres, makePostgresDir } from '../test/lab/os-user';
-import { debianBin, type LabMajor } from '../test/lab/pg-bin';
+import { debianBin, repoRoot, type LabMajor } from '../test/lab/pg-bin';
+import type { ChildJob } from './bench-child';
 import { initPgbench } from '../test/lab/pgbench';
 import { startSshd } from '../test/lab/sshd';
 
 const run = promisify(execFile);
 
-interface ChildJob {
-  readonly cluster: { host: string; port: number; password: string; pgdata: string; name: string };
-  readonly ssh: { host: string; port: number; user: string; keyPath: string; fingerprint: string; keyType: string };
-  readonly parallel: number;
-  readonly root: string;
+interface TidemarkRun {
+  readonly status: string;
+  readonly seconds: number;
+  readonly peakRssKb: number | null;
+  readonly cpuUser: number;
+  readonly cpuSys: number;
+  readonly mainCpu: number;
+  readonly error?: unknown;
 }
 
-async function child(job: ChildJob): Promise<void> {
-  const { createBackupService } = await import('../electron/engine/backup/backup-service');
-  const { EventBus } = await import('../electron/engine/events');
-  const { MemorySecretStore } = await import('../electron/engine/secrets/secret-store');
-  const secrets = new MemorySecretStore();
-  const server = {
-    id: 'bench', name: job.cluster.name, host: job.cluster.host, port: job.cluster.port, user: 'postgres', database: 'postgres',
-    sslMode: 'disable' as const, pgdata: job.cluster.pgdata,
-    transport: { kind: 'ssh' as const, host: job.ssh.host, port: job.ssh.port, user: job.ssh.user, auth: 'key' as const, keyPath: job.ssh.keyPath,
-      knownHostKey: { fingerprint: job.ssh.fingerprint, keyType: job.ssh.keyType, acceptedAt: new Date().toISOString() } },
-  };
-  await secrets.set('bench', 'password', job.cluster.password);
-  const bus = new EventBus();
-  bus.on('job:log', (l) => process.stderr.write(`    [tidemark ${l.at.slice(11, 23)}] ${l.message}\n`));
-  const service = createBackupService({
-    bus, secrets, server: () => server, updateFacts: async () => {},
-    settings: () => ({ backupRoot: job.root, defaultMode: 'concurrent', fastCheckpoint: true, parallel: job.parallel, defaultMaxBackupAgeHours: 24 }),
-  });
-  const t0 = performance.now();
-  const { jobId } = await service.start('bench');
-  const done = await service.waitForJob(jobId);
-  const seconds = (performance.now() - t0) / 1000;
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  process.stdout.write(`${JSON.stringify({ status: done.status, error: done.error, seconds, peakRssKb: hwm ? Number(hwm[1]) : null, bytes: done.backup.sizeBytes, copy: done.backup.copy })}\n`);
-}
-
-async function time(what: string, fn: () => Promise<void>): Promise<number> {
+async function timed(fn: () => Promise<void>): Promise<number> {
   const t0 = performance.now();
   await fn();
-  const s = (performance.now() - t0) / 1000;
-  console.log(`  ${what}: ${s.toFixed(2)} s`);
-  return s;
+  return (performance.now() - t0) / 1000;
 }
+
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const fmt = (s: number | undefined): string => (s === undefined ? '—' : `${s.toFixed(2)} s`);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -66,21 +49,22 @@ async function main(): Promise<void> {
       major: { type: 'string', default: '14' },
       scale: { type: 'string', default: '70' },
       parallel: { type: 'string', default: '2' },
+      runs: { type: 'string', default: '3' },
       keep: { type: 'boolean', default: false },
       'tidemark-only': { type: 'boolean', default: false },
-      child: { type: 'string' },
     },
   });
-  if (values.child) return child(JSON.parse(values.child) as ChildJob);
   const major = Number(values.major) as LabMajor;
   const scale = Number(values.scale);
+  const runs = Math.max(1, Number(values.runs));
   const home = `/tmp/tidemark-bench-${major}`;
   const marker = join(home, `scale-${scale}`);
 
   let cluster: LabCluster;
   if (existsSync(marker)) {
     cluster = LabCluster.fromInfo(JSON.parse(readFileSync(marker, 'utf8')));
-    await cluster.start();
+    // A previous --keep run leaves it running.
+    if (!(await cluster.isRunning())) await cluster.start();
   } else {
     rmSync(home, { recursive: true, force: true });
     makePostgresDir(home, 0o755);
@@ -91,55 +75,110 @@ async function main(): Promise<void> {
     await cluster.sql('checkpoint');
     writeFileSync(marker, JSON.stringify(cluster.toJSON()));
   }
+  // The Tidemark side runs bundled, as the shipped CLI and app do (no TypeScript loader).
+  const childBundle = join(repoRoot, 'dist', 'bench', 'child.cjs');
+  await build({
+    entryPoints: [join(repoRoot, 'scripts', 'bench-child.ts')], outfile: childBundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+    external: ['ssh2', 'cpu-features', 'pg-native'], logLevel: 'warning',
+  });
   const sshd = await startSshd();
   const out = mkdtempSync(join(tmpdir(), 'tidemark-bench-out-'));
   makePostgresDir(out, 0o777);
   try {
-    const { stdout: du } = await run('du', ['-sb', cluster.pgdata]);
+    const { stdout: du } = await run('du', ['-sb', '--exclude=pg_wal', cluster.pgdata]);
     const bytes = Number(du.split('\t')[0]);
-    console.log(`PGDATA ${cluster.pgdata}: ${(bytes / 2 ** 30).toFixed(2)} GiB; warming the page cache`);
-    await run('sh', ['-c', `find ${cluster.pgdata} -type f -exec cat {} + > /dev/null`]);
-
-    const results: Record<string, number> = {};
-    // Each contender starts with no dirty pages left by the previous one.
-    const settle = (): Promise<unknown> => run('sync');
-    const others = !values['tidemark-only'];
-    if (!others) console.log('  (pg_basebackup and rsync skipped: --tidemark-only)');
-    else if (major < 16) {
-      await settle();
-      results.pg_basebackup = await time('pg_basebackup -Fp -X stream', async () => {
-        await run(debianBin('pg_basebackup'), ['-D', join(out, 'pgbb'), '-Fp', '-X', 'stream', '-c', 'fast'], { env: { ...process.env, ...cluster.clientEnv() } });
-      });
-    } else console.log('  pg_basebackup: skipped (Debian pg_basebackup 15 refuses PostgreSQL 17)');
+    const { stdout: walDu } = await run('du', ['-sb', join(cluster.pgdata, 'pg_wal')]);
+    console.log(`PostgreSQL ${major}, pgbench scale ${scale}: ${(bytes / 2 ** 30).toFixed(2)} GiB in ${cluster.pgdata} without pg_wal ` +
+      `(rsync -a also copies pg_wal's ${(Number(walDu.split('\t')[0]) / 2 ** 20).toFixed(0)} MB)`);
+    const loadBefore = load();
+    // Every contender reads a warm page cache on the database side (one host here), and starts
+    // with no dirty pages left by the previous one. The warming is redone before each run: a
+    // kernel with proactive reclaim (DAMON) evicts the cluster's pages between runs otherwise.
+    const warm = (): Promise<unknown> => run('sh', ['-c', `find ${cluster.pgdata} -type f -exec cat {} + > /dev/null`]);
+    // Each run writes a new directory, deleted before the next run: kept outputs would fill the
+    // page cache and slow down the contenders that write through it more than Tidemark (O_DIRECT).
+    let runNo = 0;
+    let dest = '';
+    const settle = async (): Promise<void> => {
+      if (dest) rmSync(dest, { recursive: true, force: true });
+      dest = join(out, `run-${++runNo}`);
+      await run('sync');
+      await warm();
+    };
 
     const sshCmd = `ssh -p ${sshd.port} -i ${sshd.clientKeyPath} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`;
-    await settle();
-    if (others) results.rsync = await time('rsync -a over OpenSSH', async () => {
-      await run('rsync', ['-a', '-e', sshCmd, `${sshd.user}@${sshd.host}:${cluster.pgdata}/`, join(out, 'rsync/')]);
-    });
-
+    const others = !values['tidemark-only'];
+    const withPgbb = others && major < 16;
+    const tools: Record<string, () => Promise<number>> = {};
+    if (withPgbb)
+      tools['pg_basebackup -Fp -X stream'] = () =>
+        timed(() => run(debianBin('pg_basebackup'), ['-D', dest, '-Fp', '-X', 'stream', '-c', 'fast'], { env: { ...process.env, ...cluster.clientEnv() } }).then(() => {}));
+    if (others)
+      tools['rsync -a over OpenSSH'] = () =>
+        timed(() => run('rsync', ['-a', '-e', sshCmd, `${sshd.user}@${sshd.host}:${cluster.pgdata}/`, `${dest}/`]).then(() => {}));
     const job: ChildJob = {
       cluster: { host: cluster.host, port: cluster.port, password: cluster.password, pgdata: cluster.pgdata, name: cluster.name },
       ssh: { host: sshd.host, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, fingerprint: sshd.hostKeyFingerprint, keyType: sshd.hostKeyType },
       parallel: Number(values.parallel),
-      root: join(out, 'tidemark'),
+      root: '',
     };
-    mkdirSync(job.root);
-    await settle();
-    let report: { status: string; seconds: number; peakRssKb: number | null; error?: unknown } | undefined;
-    results.tidemark = await time(`Tidemark over SSH (${job.parallel} streams)`, async () => {
-      const p = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), '--import', 'tsx', __filename, '--child', JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const tidemarkRuns: TidemarkRun[] = [];
+    const tidemarkName = `Tidemark over SSH (${job.parallel} streams)`;
+    tools[tidemarkName] = async () => {
+      mkdirSync(dest);
+      const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+      const p = spawn(process.execPath, [...prof, childBundle, JSON.stringify({ ...job, root: dest })], { stdio: ['ignore', 'pipe', process.env.BENCH_VERBOSE ? 'inherit' : 'ignore'] });
       let text = '';
       p.stdout.on('data', (d: Buffer) => (text += d.toString()));
       await new Promise((r) => p.once('close', r));
-      report = JSON.parse(text.trim().split('\n').pop() ?? '{}');
-    });
-    if (report?.status !== 'DONE') throw new Error(`Tidemark's backup failed: ${JSON.stringify(report)}`);
+      const report = JSON.parse(text.trim().split('\n').pop() || '{}') as TidemarkRun;
+      if (report.status !== 'DONE') throw new Error(`Tidemark's backup failed: ${JSON.stringify(report)}`);
+      tidemarkRuns.push(report);
+      // The job's own time: what a user of the app or the CLI waits for, without node's start-up.
+      return report.seconds;
+    };
+    if (!withPgbb) console.log(others ? '  pg_basebackup: skipped (Debian pg_basebackup 15 refuses PostgreSQL 16+)' : '  pg_basebackup and rsync: skipped (--tidemark-only)');
 
-    console.log('\nResults');
-    console.log(`  Tidemark backup (job only, without node start-up): ${report.seconds.toFixed(2)} s, peak RSS ${((report.peakRssKb ?? 0) / 1024).toFixed(0)} MB (target ≤ 200 MB)`);
-    if (results.pg_basebackup) console.log(`  Tidemark / pg_basebackup: ${(report.seconds / results.pg_basebackup).toFixed(2)} (target ≤ 0.8)`);
-    if (results.rsync) console.log(`  Tidemark / rsync -a:     ${(report.seconds / results.rsync).toFixed(2)} (target ≤ 0.5)`);
+    console.log(`One warm-up run each, then ${runs} interleaved round(s); best of ${runs} counts.`);
+    for (const fn of Object.values(tools)) {
+      await settle();
+      await fn();
+    }
+    tidemarkRuns.length = 0;
+    const times: Record<string, number[]> = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
+    for (let r = 1; r <= runs; r++) {
+      for (const [name, fn] of Object.entries(tools)) {
+        await settle();
+        const s = await fn();
+        times[name].push(s);
+        console.log(`  round ${r}: ${name}: ${s.toFixed(2)} s`);
+      }
+    }
+    const loadAfter = load();
+
+    const best = (name: string): number | undefined => (times[name]?.length ? Math.min(...times[name]) : undefined);
+    const median = (name: string): number | undefined => {
+      const t = [...(times[name] ?? [])].sort((a, b) => a - b);
+      return t.length ? t[Math.floor(t.length / 2)] : undefined;
+    };
+    console.log('\nResults (wall time; page cache warm; outputs on the same disk, synced before each run)');
+    console.log(`  ${'tool'.padEnd(34)} ${'best'.padStart(8)} ${'median'.padStart(8)}   runs`);
+    for (const name of Object.keys(tools)) {
+      console.log(`  ${name.padEnd(34)} ${fmt(best(name)).padStart(8)} ${fmt(median(name)).padStart(8)}   ${times[name].map((t) => t.toFixed(2)).join(' ')}`);
+    }
+    const tm = best(tidemarkName)!;
+    const peakMb = Math.max(...tidemarkRuns.map((r) => (r.peakRssKb ?? 0) / 1024));
+    const verdict = (ok: boolean): string => (ok ? 'MET' : 'NOT MET');
+    console.log('');
+    const pgbb = best('pg_basebackup -Fp -X stream');
+    const rsync = best('rsync -a over OpenSSH');
+    if (pgbb) console.log(`  Tidemark / pg_basebackup  ${(tm / pgbb).toFixed(2)}   target ≤ 0.80   ${verdict(tm / pgbb <= 0.8)}`);
+    if (rsync) console.log(`  Tidemark / rsync -a       ${(tm / rsync).toFixed(2)}   target ≤ 0.50   ${verdict(tm / rsync <= 0.5)}`);
+    console.log(`  Tidemark peak RSS         ${peakMb.toFixed(0)} MB   target ≤ 200 MB   ${verdict(peakMb <= 200)}`);
+    const cpu = tidemarkRuns.map((r) => (r.cpuUser + r.cpuSys).toFixed(1)).join(' ');
+    console.log(`  Tidemark CPU per run (user+sys, incl. node start-up): process ${cpu} s; main thread ${tidemarkRuns.map((r) => r.mainCpu.toFixed(1)).join(' ')} s`);
+    console.log(`  Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter}; ${cpus().length} CPUs`);
+    console.log('  Tidemark time is its job (start to done, as the app and CLI see it); the others are whole processes.');
   } finally {
     await sshd.stop();
     if (!values.keep) await cluster.stop('fast');

@@ -2,7 +2,8 @@ import { isAbsolute, join, normalize, sep } from 'node:path';
 import { TidemarkError } from '../errors';
 import { shellQuote, type Transport } from '../transport/transport';
 import { mapFsError } from './fs-errors';
-import { FileSink } from './file-sink';
+import { FileSink, SlotPool } from './file-sink';
+import { chunksOf } from './stream-chunks';
 import type { ManifestFile } from './manifest';
 import { readTar, TarFormatError } from './tar-reader';
 
@@ -47,17 +48,18 @@ export async function tarCopy(opts: TarCopyOptions): Promise<TarCopyResult> {
   proc.stdin.end(Buffer.from(opts.names.map((n) => `${n}\0`).join(''), 'utf8'));
 
   const wanted = new Set(opts.names);
+  const pool = new SlotPool();
   let open: FileSink | null = null;
   let readError: unknown;
   try {
-    await readTar(proc.stdout, async (entry) => {
+    await readTar(chunksOf(proc.stdout), async (entry) => {
       if (signal.aborted) throw signal.reason;
       if (entry.type !== 'file') return { write() {}, end() {} };
       const local = safeJoin(opts.localDir, entry.name);
       wanted.delete(entry.name);
       opts.onFileStart?.(entry.name);
       try {
-        const sink = await FileSink.create(local, entry.name, entry.mtime, opts.onBytes, async (f) => {
+        const sink = await FileSink.create(local, entry.name, entry.mtime, entry.size, pool, opts.onBytes, async (f) => {
           open = null;
           await opts.onFile(f);
         });

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, test } from 'node:test';
+import { FileSink, SlotPool } from '../../../../electron/engine/backup/file-sink';
+import type { ManifestFile } from '../../../../electron/engine/backup/manifest';
+import { chunksOf } from '../../../../electron/engine/backup/stream-chunks';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Writes `data` through a FileSink in uneven chunks, as an SSH channel delivers them. */
+async function sinkWrite(dir: string, name: string, data: Buffer, pool = new SlotPool()): Promise<ManifestFile> {
+  let done: ManifestFile | undefined;
+  let counted = 0;
+  const sink = await FileSink.create(join(dir, name), name, 1700000000, data.length, pool, (n) => (counted += n), (f) => {
+    done = f;
+  });
+  for (let off = 0, i = 0; off < data.length; i++) {
+    const n = Math.min(data.length - off, [32768, 1, 5000, 65536, 700000][i % 5]);
+    await sink.write(data.subarray(off, off + n));
+    off += n;
+  }
+  await sink.end();
+  assert.equal(counted, data.length);
+  return done!;
+}
+
+// The backup root is usually on a disk (O_DIRECT); /dev/shm is tmpfs, which may refuse it.
+for (const root of [tmpdir(), '/dev/shm']) {
+  test(`files of any size are written and hashed exactly (${root})`, async () => {
+    const dir = mkdtempSync(join(root, 'tidemark-sink-'));
+    dirs.push(dir);
+    const pool = new SlotPool();
+    for (const size of [0, 1, 8192, (1 << 20) - 1, 1 << 20, 3 * (1 << 20) + 8192, 3 * (1 << 20) + 123]) {
+      const data = randomBytes(size);
+      const f = await sinkWrite(dir, `sub/f${size}`, data, pool);
+      assert.equal(f.size, size);
+      assert.equal(f.sha256, createHash('sha256').update(data).digest('hex'));
+      assert.ok(readFileSync(join(dir, `sub/f${size}`)).equals(data), `content of a ${size}-byte file`);
+      assert.equal(statSync(join(dir, `sub/f${size}`)).mode & 0o777, 0o600);
+    }
+  });
+}
+
+test('a file that ends shorter than its tar header said is still exact', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidemark-sink-'));
+  dirs.push(dir);
+  const data = randomBytes(2 * (1 << 20) + 512);
+  let done: ManifestFile | undefined;
+  const sink = await FileSink.create(join(dir, 'f'), 'f', 0, 5 << 20, new SlotPool(), () => {}, (f) => {
+    done = f;
+  });
+  await sink.write(data);
+  await sink.end();
+  assert.equal(done?.size, data.length);
+  assert.ok(readFileSync(join(dir, 'f')).equals(data));
+});
+
+test('chunksOf passes chunks through as they came, without concatenating them', async () => {
+  const s = new PassThrough();
+  const sent = [Buffer.alloc(10, 1), Buffer.alloc(20, 2), Buffer.alloc(30, 3)];
+  for (const b of sent) s.write(b);
+  s.end();
+  const got: Buffer[] = [];
+  for await (const c of chunksOf(s)) got.push(c);
+  assert.deepEqual(got.map((c) => c.length), [10, 20, 30]);
+});
