@@ -12,7 +12,7 @@ import type { LabCluster } from '../lab/cluster';
 import { closeChromium, startApp, type AppFixture } from './fixture';
 import { AppPage } from './pages/app-page';
 import { BackupPanels } from './pages/backup-panels';
-import { ServerFormPage } from './pages/server-form-page';
+import { labFormInput, ServerFormPage } from './pages/server-form-page';
 import { ServerPage } from './pages/server-page';
 import { waitForText } from './pages/wait';
 import { leaveExclusiveBackup } from '../lab/leftover-backup';
@@ -65,14 +65,7 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
     const pg = lab.clusters.pg17!.standby!;
     const ssh = lab.ssh!;
     await shell.addServer.click();
-    await form.fill({
-      name: 'pg17-standby',
-      host: pg.host,
-      port: String(pg.port),
-      user: pg.superuser,
-      password: pg.password,
-      ssh: { host: ssh.host, port: String(ssh.port), user: ssh.user, keyPath: ssh.clientKeyPath },
-    });
+    await form.fill(labFormInput('pg17-standby', pg, ssh));
     await form.submit.click();
     await server.heading('pg17-standby').waitFor();
     await server.testConnection.click();
@@ -237,7 +230,7 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
 
   async function addLocalServer(name: string, pg: LabCluster): Promise<void> {
     await shell.addServer.click();
-    await form.fill({ name, host: pg.host, port: String(pg.port), user: pg.superuser, password: pg.password });
+    await form.fill(labFormInput(name, pg));
     await form.submit.click();
     await server.heading(name).waitFor();
     await server.testConnection.click();

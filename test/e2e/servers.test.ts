@@ -9,7 +9,7 @@ import { getLab, type Lab } from '../lab/lab';
 import { startSshd } from '../lab/sshd';
 import { closeChromium, startApp, type AppFixture } from './fixture';
 import { AppPage } from './pages/app-page';
-import { ServerFormPage } from './pages/server-form-page';
+import { labFormInput, ServerFormPage } from './pages/server-form-page';
 import { ServerPage } from './pages/server-page';
 import { waitForText } from './pages/wait';
 
@@ -45,15 +45,7 @@ describe('servers in the browser', { timeout: 300_000 }, () => {
     const pg = lab.clusters.pg17!.primary;
     const ssh = lab.ssh!;
     await shell.addServer.click();
-    await form.fill({
-      name: 'pg17-primary',
-      host: pg.host,
-      port: String(pg.port),
-      user: pg.superuser,
-      database: 'postgres',
-      password: pg.password,
-      ssh: { host: ssh.host, port: String(ssh.port), user: ssh.user, keyPath: ssh.clientKeyPath },
-    });
+    await form.fill(labFormInput('pg17-primary', pg, ssh));
     await app.screenshot('02-add-server-ssh-form');
     await form.submit.click();
     await server.heading('pg17-primary').waitFor();
@@ -82,7 +74,7 @@ describe('servers in the browser', { timeout: 300_000 }, () => {
   it('adds the PG 14 standby with local file access and finds it is a standby', async () => {
     const pg = lab.clusters.pg14!.standby!;
     await shell.addServer.click();
-    await form.fill({ name: 'pg14-standby', host: pg.host, port: String(pg.port), user: pg.superuser, password: pg.password });
+    await form.fill(labFormInput('pg14-standby', pg));
     await form.submit.click();
     await server.heading('pg14-standby').waitFor();
     await server.testConnection.click();
@@ -166,14 +158,7 @@ describe('servers in the browser', { timeout: 300_000 }, () => {
     let second: Awaited<ReturnType<typeof startSshd>> | undefined;
     try {
       await shell.addServer.click();
-      await form.fill({
-        name: 'moved-host',
-        host: pg.host,
-        port: String(pg.port),
-        user: pg.superuser,
-        password: pg.password,
-        ssh: { host: first.host, port: String(first.port), user: first.user, keyPath: first.clientKeyPath },
-      });
+      await form.fill(labFormInput('moved-host', pg, first));
       await form.submit.click();
       await server.heading('moved-host').waitFor();
       await server.testConnection.click();
@@ -201,7 +186,7 @@ describe('servers in the browser', { timeout: 300_000 }, () => {
   it('offers exclusive mode only where PostgreSQL allows it (14 primary), with the reason elsewhere', async () => {
     const pg = lab.clusters.pg14!.primary;
     await shell.addServer.click();
-    await form.fill({ name: 'pg14-primary', host: pg.host, port: String(pg.port), user: pg.superuser, password: pg.password });
+    await form.fill(labFormInput('pg14-primary', pg));
     await form.submit.click();
     await server.heading('pg14-primary').waitFor();
     await server.testConnection.click();

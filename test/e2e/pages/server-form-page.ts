@@ -1,4 +1,6 @@
 import type { Locator, Page } from 'playwright';
+import type { LabCluster } from '../../lab/cluster';
+import type { LabSshdInfo } from '../../lab/sshd';
 import { describedBy } from './wait';
 
 export interface ServerFormInput {
@@ -9,6 +11,18 @@ export interface ServerFormInput {
   readonly database?: string;
   readonly password?: string;
   readonly ssh?: { readonly host: string; readonly port: string; readonly user: string; readonly keyPath: string };
+}
+
+/** What a DBA types to add a lab cluster (its files over the given sshd, if any). */
+export function labFormInput(name: string, pg: LabCluster, ssh?: LabSshdInfo): ServerFormInput {
+  return {
+    name,
+    host: pg.host,
+    port: String(pg.port),
+    user: pg.superuser,
+    password: pg.password,
+    ...(ssh && { ssh: { host: ssh.host, port: String(ssh.port), user: ssh.user, keyPath: ssh.clientKeyPath } }),
+  };
 }
 
 /** The add/edit server form, by labels. */
