@@ -6,7 +6,7 @@ import type { EngineContext } from './context';
 import { TidemarkError } from './errors';
 import { EventBus } from './events';
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store';
-import { testServer } from './servers/server-test';
+import { factsOf, testServer } from './servers/server-test';
 import { ServerService } from './servers/server-service';
 import { confFactory } from './settings/conf-factory';
 import { defaultSettingsPath } from './settings/defaults';
@@ -104,14 +104,7 @@ export function createEngine(options: EngineOptions): Engine {
     'servers:test': async ({ id }) => {
       const server = servers.get(id);
       const report = await testServer(server, secrets);
-      await servers.updateFacts(id, {
-        version: report.version,
-        versionNum: report.versionNum,
-        role: report.role,
-        dataDirectory: report.dataDirectory,
-        systemIdentifier: report.systemIdentifier,
-        testedAt: new Date().toISOString(),
-      });
+      await servers.updateFacts(id, factsOf(report));
       return report;
     },
     'servers:trust-host-key': async ({ id, fingerprint, keyType }) => servers.trustHostKey(id, fingerprint, keyType),

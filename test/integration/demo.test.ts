@@ -102,8 +102,11 @@ describe('npm run demo', { timeout: 900_000 }, () => {
     const out = demo!.output();
     for (const name of SERVERS) assert.match(out, new RegExp(`${name} +PostgreSQL`));
     assert.match(out, /write load: /);
-    const doc = JSON.parse(readFileSync(settings, 'utf8')) as { settings: { backupRoot: string }; servers: { name: string }[] };
+    const doc = JSON.parse(readFileSync(settings, 'utf8')) as { settings: { backupRoot: string }; servers: { name: string; facts?: { role: string; versionNum: number } }[] };
     assert.deepEqual(doc.servers.map((s) => s.name).sort(), [...SERVERS].sort());
+    // Registered already tested: the app shows role and version, and knows exclusive is out on 17.
+    const facts = Object.fromEntries(doc.servers.map((s) => [s.name, s.facts && `${Math.floor(s.facts.versionNum / 10000)} ${s.facts.role}`]));
+    assert.deepEqual(facts, { 'sandbox-pg17-primary': '17 primary', 'sandbox-pg17-standby': '17 standby', 'sandbox-pg14-primary': '14 primary' });
     assert.equal(doc.settings.backupRoot, join(folder, 'backups'));
     assert.doesNotMatch(readFileSync(settings, 'utf8'), /password/i);
   });

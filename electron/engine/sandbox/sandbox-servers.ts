@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { ServerInput, ServerView } from '../../../shared/models/server';
 import { MemorySecretStore } from '../secrets/secret-store';
 import { ServerService } from '../servers/server-service';
+import { factsOf, testServer } from '../servers/server-test';
 import { confFactory } from '../settings/conf-factory';
 import { SettingsStore } from '../settings/settings-store';
 import type { SandboxServer } from './sandbox';
@@ -27,7 +28,12 @@ export async function registerSandboxServers(servers: ServerService, sandbox: re
       transport: { kind: 'local' },
       ...(existing?.mode && { mode: existing.mode }),
     };
-    views.push(await servers.save(input));
+    const saved = await servers.save(input);
+    // Tested at once, as a user would: the list shows role and version, and the mode toggle knows
+    // that exclusive is out for the PG 17 servers. A failed test only leaves it "not tested".
+    const report = await testServer(servers.get(saved.id), new MemorySecretStore()).catch(() => undefined);
+    if (report) await servers.updateFacts(saved.id, factsOf(report));
+    views.push(servers.view(servers.get(saved.id)));
   }
   return views;
 }

@@ -1,4 +1,4 @@
-import type { ServerConfig, ServerTestReport } from '../../../shared/models/server';
+import type { ServerConfig, ServerFacts, ServerTestReport } from '../../../shared/models/server';
 import { TidemarkError } from '../errors';
 import { queryServerFacts, type ServerFactsSnapshot } from '../pg/server-facts';
 import { closePgSession, mapPgError, openPgSession, pgTargetFor } from '../pg/session';
@@ -75,4 +75,16 @@ function withDeadline<T>(work: Promise<T>, deadline: number, what: string): Prom
     );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What a successful test teaches about a server, as stored on it. */
+export function factsOf(report: ServerTestReport): ServerFacts {
+  return {
+    version: report.version,
+    versionNum: report.versionNum,
+    role: report.role,
+    dataDirectory: report.dataDirectory,
+    systemIdentifier: report.systemIdentifier,
+    testedAt: new Date().toISOString(),
+  };
 }

@@ -24,8 +24,12 @@ export interface ChecksSlice {
 export const createChecksSlice: SliceCreator<ChecksSlice> = (set, get, api) => {
   const update = (serverId: string, patch: Partial<ServerChecks>): void =>
     set({ checks: { ...get().checks, [serverId]: { ...(get().checks[serverId] ?? { running: false }), ...patch } } });
-  const received = (serverId: string, r: Result<readonly CheckResult[]>): void =>
+  const received = (serverId: string, r: Result<readonly CheckResult[]>): void => {
     update(serverId, r.ok ? { running: false, fixing: undefined, results: r.data, at: new Date().toISOString(), error: undefined } : { running: false, fixing: undefined });
+    // A run stores what it learned (version, role, PGDATA) on the server: the sidebar and the
+    // mode toggle show it.
+    if (r.ok) void get().loadServers();
+  };
   return {
     checks: {},
     async runChecks(serverId, mode) {

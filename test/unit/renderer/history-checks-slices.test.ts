@@ -67,3 +67,23 @@ describe('checks slice', () => {
     assert.equal(store.getState().checks.s1?.fixing, undefined);
   });
 });
+
+describe('checks slice and the server list', () => {
+  it('re-reads the servers after a run, so the facts it stored (role, version) reach the sidebar and the mode toggle', async () => {
+    const server = { id: 's1', name: 'standby', host: 'h', port: 5432, user: 'u', database: 'postgres', sslMode: 'prefer', transport: { kind: 'local' }, hasPassword: false, hasPassphrase: false };
+    let facts: Record<string, unknown> | undefined;
+    const { store } = storeWith({
+      'servers:list': async () => [{ ...server, ...(facts && { facts }) }] as never,
+      'checks:run': async () => {
+        // The engine learns the facts during the run and stores them on the server.
+        facts = { version: '17.10', versionNum: 170010, role: 'standby', dataDirectory: '/d', systemIdentifier: '1', testedAt: 'now' };
+        return [] as CheckResult[];
+      },
+    });
+    await store.getState().loadServers();
+    assert.equal(store.getState().servers[0]?.facts, undefined);
+    await store.getState().runChecks('s1');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(store.getState().servers[0]?.facts?.role, 'standby');
+  });
+});
