@@ -41,6 +41,10 @@ export const createServersSlice: SliceCreator<ServersSlice> = (set, get, api) =>
     const i = servers.findIndex((s) => s.id === server.id);
     set({ servers: i < 0 ? [...servers, server] : servers.map((s) => (s.id === server.id ? server : s)) });
   };
+  /** Re-runs a server's checks if they are on show, so they never describe an older state. */
+  const recheck = (id: string): void => {
+    if (get().checks[id]) void get().runChecks(id);
+  };
 
   return {
     servers: [],
@@ -62,8 +66,10 @@ export const createServersSlice: SliceCreator<ServersSlice> = (set, get, api) =>
       set({ saving: false });
       if (r.ok) {
         replaceServer(r.data);
-        // Connection details changed: an earlier test result no longer describes this server.
+        // Connection details changed: an earlier test result no longer describes this server,
+        // and earlier check results may not either.
         setTest(r.data.id, undefined);
+        recheck(r.data.id);
       }
       return r;
     },
@@ -103,6 +109,8 @@ export const createServersSlice: SliceCreator<ServersSlice> = (set, get, api) =>
       if (!r.ok) return setTest(id, { status: 'failed', error: r.error });
       replaceServer(r.data);
       await get().testServer(id);
+      // The checks that ran before the key was trusted could not reach the host over SSH.
+      recheck(id);
     },
 
     dismissTest(id) {

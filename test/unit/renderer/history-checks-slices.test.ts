@@ -87,3 +87,26 @@ describe('checks slice and the server list', () => {
     assert.equal(store.getState().servers[0]?.facts?.role, 'standby');
   });
 });
+
+describe('checks after trusting a host key', () => {
+  it('re-runs the checks that ran before the key was trusted', async () => {
+    const server = { id: 's1', name: 'p', host: 'h', port: 5432, user: 'u', database: 'postgres', sslMode: 'prefer', transport: { kind: 'ssh', host: 'h', port: 22, user: 'u', auth: 'agent' }, hasPassword: false, hasPassphrase: false };
+    let trusted = false;
+    const hostKeyCheck = (): CheckResult[] => [{ id: 'ssh-host-key', title: 'SSH host key', status: trusted ? 'ok' : 'failed', detail: '', critical: true, durationMs: 1 }];
+    const { store } = storeWith({
+      'servers:list': async () => [server] as never,
+      'servers:test': async () => ({ version: '17.10', versionNum: 170010, role: 'primary', dataDirectory: '/d', systemIdentifier: '1', timeline: 1, durationMs: 1 }),
+      'servers:trust-host-key': async () => {
+        trusted = true;
+        return server as never;
+      },
+      'checks:run': async () => hostKeyCheck(),
+    });
+    await store.getState().loadServers();
+    await store.getState().runChecks('s1');
+    assert.equal(store.getState().checks.s1?.results?.[0]?.status, 'failed');
+    await store.getState().trustHostKey('s1', `SHA256:${'A'.repeat(43)}`, 'ssh-ed25519');
+    for (let i = 0; i < 5 && store.getState().checks.s1?.results?.[0]?.status !== 'ok'; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(store.getState().checks.s1?.results?.[0]?.status, 'ok');
+  });
+});
