@@ -21,6 +21,21 @@ export interface JobProgress {
   readonly startedAt: string;
 }
 
+/** A job's progress before anything happened. */
+export function initialProgress(ids: Pick<JobProgress, 'jobId' | 'serverId' | 'backupId' | 'startedAt'>): JobProgress {
+  return {
+    ...ids,
+    phase: 'connect',
+    bytesDone: 0,
+    bytesTotal: 0,
+    filesDone: 0,
+    filesTotal: 0,
+    rateBytesPerSec: 0,
+    etaSeconds: null,
+    currentFile: null,
+  };
+}
+
 export interface JobLog {
   readonly jobId: string;
   readonly at: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JobDone, JobLog, JobPhase, JobProgress, JobView } from '../../../shared/models/job';
+import { initialProgress, type JobDone, type JobLog, type JobPhase, type JobProgress, type JobView } from '../../../shared/models/job';
 import type { BackupMode } from '../../../shared/models/server';
 import { TidemarkError } from '../errors';
 import type { EventBus } from '../events';
@@ -33,20 +33,7 @@ export class Job {
     readonly backupId: string,
     readonly mode: BackupMode,
   ) {
-    this.progress = {
-      jobId: this.jobId,
-      serverId,
-      backupId,
-      phase: 'connect',
-      bytesDone: 0,
-      bytesTotal: 0,
-      filesDone: 0,
-      filesTotal: 0,
-      rateBytesPerSec: 0,
-      etaSeconds: null,
-      currentFile: null,
-      startedAt: this.startedAt,
-    };
+    this.progress = initialProgress({ jobId: this.jobId, serverId, backupId, startedAt: this.startedAt });
     this.throttle = new Throttle(PROGRESS_INTERVAL_MS, () => this.bus.emit('job:progress', this.progress));
   }
 

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { JobProgress } from '../../../shared/models/job';
+import { initialProgress, type JobProgress } from '../../../shared/models/job';
 import { copiedPercent, phaseSteps } from '../../../renderer/features/backup/job-phases';
 
 const progress = (p: Partial<JobProgress>): JobProgress => ({
-  jobId: 'j',
-  serverId: 's',
-  backupId: 'b',
+  ...initialProgress({ jobId: 'j', serverId: 's', backupId: 'b', startedAt: '2026-11-23T12:00:00Z' }),
   phase: 'copy',
-  bytesDone: 0,
-  bytesTotal: 0,
-  filesDone: 0,
-  filesTotal: 0,
-  rateBytesPerSec: 0,
-  etaSeconds: null,
-  currentFile: null,
-  startedAt: '2026-11-23T12:00:00Z',
   ...p,
 });
 
