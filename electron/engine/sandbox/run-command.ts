@@ -6,6 +6,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly timeoutMs?: number;
   readonly cwd?: string;
+  /** Written to the command's stdin. */
+  readonly input?: string;
 }
 
 export function commandLine(cmd: string, args: readonly string[], asUser?: string): [string, string[]] {
@@ -24,7 +26,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
         // Another user's command would complain about an unreadable cwd (e.g. /root).
         cwd: opts.cwd ?? (opts.asUser ? '/' : undefined),
         timeout: opts.timeoutMs ?? 120_000,
-        maxBuffer: 16 * 1024 * 1024,
+        maxBuffer: 64 * 1024 * 1024,
         encoding: 'utf8',
       },
       (error, stdout, stderr) => {
@@ -33,7 +35,7 @@ export function runCommand(cmd: string, args: readonly string[], opts: RunOption
         reject(new Error(`${[cmd, ...args].join(' ')} failed (${error.code ?? error.signal}): ${detail}`));
       },
     );
-    child.stdin?.end();
+    child.stdin?.end(opts.input);
   });
 }
 
