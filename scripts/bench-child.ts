@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { createBackupService } from '../electron/engine/backup/backup-service';
 import { EventBus } from '../electron/engine/events';
 import { MemorySecretStore } from '../electron/engine/secrets/secret-store';
+import type { ManifestChecksums } from '../shared/models/settings';
 
 export interface ChildJob {
   readonly cluster: { host: string; port: number; password: string; pgdata: string; name: string };
   readonly ssh: { host: string; port: number; user: string; keyPath: string; fingerprint: string; keyType: string };
   readonly parallel: number;
+  readonly checksums: ManifestChecksums;
   readonly root: string;
 }
 
@@ -28,7 +30,7 @@ async function child(job: ChildJob): Promise<void> {
   bus.on('job:log', (l) => process.stderr.write(`    [tidemark ${l.at.slice(11, 23)}] ${l.message}\n`));
   const service = createBackupService({
     bus, secrets, server: () => server, updateFacts: async () => {},
-    settings: () => ({ backupRoot: job.root, defaultMode: 'concurrent', fastCheckpoint: true, parallel: job.parallel, defaultMaxBackupAgeHours: 24 }),
+    settings: () => ({ backupRoot: job.root, defaultMode: 'concurrent', fastCheckpoint: true, parallel: job.parallel, defaultMaxBackupAgeHours: 24, manifestChecksums: job.checksums }),
   });
   const t0 = performance.now();
   const { jobId } = await service.start('bench');

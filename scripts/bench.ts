@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --major 14|17 --scale 70 --parallel 2 --runs 3 --keep --tidemark-only]
+ * npm run bench [-- --major 14|17 --scale 70 --parallel 2 --checksums CRC32C|SHA256 --runs 5 --keep --tidemark-only]
  *
  * On a generated cluster of at least 1 GB (pgbench -i, reused between runs from
  * /tmp/tidemark-bench-<major>), times side by side: Debian's pg_basebackup -Fp -X stream (PG 14
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
       major: { type: 'string', default: '14' },
       scale: { type: 'string', default: '70' },
       parallel: { type: 'string', default: '2' },
-      runs: { type: 'string', default: '3' },
+      checksums: { type: 'string', default: 'CRC32C' },
+      runs: { type: 'string', default: '5' },
       keep: { type: 'boolean', default: false },
       'tidemark-only': { type: 'boolean', default: false },
     },
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   const childBundle = join(repoRoot, 'dist', 'bench', 'child.cjs');
   await build({
     entryPoints: [join(repoRoot, 'scripts', 'bench-child.ts')], outfile: childBundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    external: ['ssh2', 'cpu-features', 'pg-native'], logLevel: 'warning',
+    external: ['ssh2', 'cpu-features', '@node-rs/crc32', 'pg-native'], logLevel: 'warning',
   });
   const sshd = await startSshd();
   const out = mkdtempSync(join(tmpdir(), 'tidemark-bench-out-'));
@@ -116,14 +117,23 @@ async function main(): Promise<void> {
     if (others)
       tools['rsync -a over OpenSSH'] = () =>
         timed(() => run('rsync', ['-a', '-e', sshCmd, `${sshd.user}@${sshd.host}:${cluster.pgdata}/`, `${dest}/`]).then(() => {}));
+    // Not a contender: the data directory through OpenSSH's fastest cipher into /dev/null, with
+    // nothing written or checksummed. What any copy over SSH pays on this machine, at least.
+    const floorName = 'reference: ssh tar > /dev/null';
+    if (others)
+      tools[floorName] = () =>
+        timed(() =>
+          run('sh', ['-c', `${sshCmd} -c aes128-gcm@openssh.com ${sshd.user}@${sshd.host} "cd ${cluster.pgdata} && tar -cf - --exclude='./pg_wal/*' ." > /dev/null`]).then(() => {}),
+        );
     const job: ChildJob = {
       cluster: { host: cluster.host, port: cluster.port, password: cluster.password, pgdata: cluster.pgdata, name: cluster.name },
       ssh: { host: sshd.host, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, fingerprint: sshd.hostKeyFingerprint, keyType: sshd.hostKeyType },
       parallel: Number(values.parallel),
+      checksums: values.checksums === 'SHA256' ? 'SHA256' : 'CRC32C',
       root: '',
     };
     const tidemarkRuns: TidemarkRun[] = [];
-    const tidemarkName = `Tidemark over SSH (${job.parallel} streams)`;
+    const tidemarkName = `Tidemark over SSH (${job.parallel} streams, ${job.checksums})`;
     tools[tidemarkName] = async () => {
       mkdirSync(dest);
       const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
@@ -162,9 +172,9 @@ async function main(): Promise<void> {
       return t.length ? t[Math.floor(t.length / 2)] : undefined;
     };
     console.log('\nResults (wall time; page cache warm; outputs on the same disk, synced before each run)');
-    console.log(`  ${'tool'.padEnd(34)} ${'best'.padStart(8)} ${'median'.padStart(8)}   runs`);
+    console.log(`  ${'tool'.padEnd(44)} ${'best'.padStart(8)} ${'median'.padStart(8)}   runs`);
     for (const name of Object.keys(tools)) {
-      console.log(`  ${name.padEnd(34)} ${fmt(best(name)).padStart(8)} ${fmt(median(name)).padStart(8)}   ${times[name].map((t) => t.toFixed(2)).join(' ')}`);
+      console.log(`  ${name.padEnd(44)} ${fmt(best(name)).padStart(8)} ${fmt(median(name)).padStart(8)}   ${times[name].map((t) => t.toFixed(2)).join(' ')}`);
     }
     const tm = best(tidemarkName)!;
     const peakMb = Math.max(...tidemarkRuns.map((r) => (r.peakRssKb ?? 0) / 1024));
@@ -174,6 +184,8 @@ async function main(): Promise<void> {
     const rsync = best('rsync -a over OpenSSH');
     if (pgbb) console.log(`  Tidemark / pg_basebackup  ${(tm / pgbb).toFixed(2)}   target ≤ 0.80   ${verdict(tm / pgbb <= 0.8)}`);
     if (rsync) console.log(`  Tidemark / rsync -a       ${(tm / rsync).toFixed(2)}   target ≤ 0.50   ${verdict(tm / rsync <= 0.5)}`);
+    const floor = best(floorName);
+    if (floor && pgbb) console.log(`  SSH transport alone / pg_basebackup  ${(floor / pgbb).toFixed(2)}   (OpenSSH moving the same bytes to /dev/null, nothing written)`);
     console.log(`  Tidemark peak RSS         ${peakMb.toFixed(0)} MB   target ≤ 200 MB   ${verdict(peakMb <= 200)}`);
     const cpu = tidemarkRuns.map((r) => (r.cpuUser + r.cpuSys).toFixed(1)).join(' ');
     console.log(`  Tidemark CPU per run (user+sys, incl. node start-up): process ${cpu} s; main thread ${tidemarkRuns.map((r) => r.mainCpu.toFixed(1)).join(' ')} s`);

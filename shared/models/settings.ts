@@ -1,6 +1,9 @@
 import type { AppError } from '../result';
 import type { BackupMode } from './server';
 
+/** backup_manifest's per-file checksums (pg_basebackup --manifest-checksums). */
+export type ManifestChecksums = 'CRC32C' | 'SHA256';
+
 export interface AppSettings {
   /** The catalog: one folder per server, one per backup below it. */
   readonly backupRoot: string;
@@ -10,6 +13,8 @@ export interface AppSettings {
   /** Parallel copy streams. */
   readonly parallel: number;
   readonly defaultMaxBackupAgeHours: number;
+  /** CRC32C, pg_basebackup's default, is cheapest; SHA256 for a cryptographic digest. */
+  readonly manifestChecksums: ManifestChecksums;
 }
 
 export interface SettingsView {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AppSettings } from '../../shared/models/settings';
+import { defaultAppSettings } from '../../electron/engine/settings/defaults';
 import type { ServerConfig } from '../../shared/models/server';
 import type { JobDone } from '../../shared/models/job';
 import { createBackupService, type BackupService, type BackupServiceOptions } from '../../electron/engine/backup/backup-service';
@@ -41,7 +42,7 @@ export function makeHarness(settings: Partial<AppSettings> = {}, opts: BackupSer
   const bus = new EventBus();
   const secrets = new MemorySecretStore();
   const servers = new Map<string, ServerConfig>();
-  const all: AppSettings = { backupRoot: root, defaultMode: 'concurrent', fastCheckpoint: true, parallel: 2, defaultMaxBackupAgeHours: 24, ...settings };
+  const all: AppSettings = { ...defaultAppSettings(), backupRoot: root, parallel: 2, defaultMaxBackupAgeHours: 24, ...settings };
   const ctx: EngineContext = {
     bus,
     secrets,

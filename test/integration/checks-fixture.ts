@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CheckResult } from '../../shared/models/check';
 import type { ServerConfig } from '../../shared/models/server';
 import type { AppSettings } from '../../shared/models/settings';
+import { defaultAppSettings } from '../../electron/engine/settings/defaults';
 import type { RunningJob } from '../../electron/engine/checks/check';
 import { createCheckService, type CheckService } from '../../electron/engine/checks/check-service';
 import type { EngineContext } from '../../electron/engine/context';
@@ -30,14 +31,7 @@ export function checksEnv(settings: Partial<AppSettings> = {}): ChecksEnv {
   const servers = new Map<string, ServerConfig>();
   const running = new Map<string, RunningJob>();
   const secrets = new MemorySecretStore();
-  const all: AppSettings = {
-    backupRoot: root,
-    defaultMode: 'concurrent',
-    fastCheckpoint: true,
-    parallel: 2,
-    defaultMaxBackupAgeHours: 24,
-    ...settings,
-  };
+  const all: AppSettings = { ...defaultAppSettings(), backupRoot: root, parallel: 2, defaultMaxBackupAgeHours: 24, ...settings };
   const engine: EngineContext = {
     bus: new EventBus(),
     secrets,

@@ -11,6 +11,10 @@ import { MemorySecretStore } from '../../electron/engine/secrets/secret-store';
 import { connectSsh } from '../../electron/engine/ssh/ssh-connect';
 import { openTransport } from '../../electron/engine/transport/open-transport';
 import { shellQuote, type RemoteProcess, type Transport } from '../../electron/engine/transport/transport';
+import { crc32c } from '@node-rs/crc32';
+import { crc32cHex } from '../../electron/engine/backup/checksum';
+import { SlotPool } from '../../electron/engine/backup/file-sink';
+import { RANGE_UNIT, rangeCopy } from '../../electron/engine/backup/range-copy';
 import { labSshTransport } from '../lab/lab-server';
 import { getLab, type Lab } from '../lab/lab';
 
@@ -197,3 +201,39 @@ describe('ssh transport, connection lost', () => {
     }
   });
 });
+
+describe('byte ranges over ssh', () => {
+  test('a range of a file whose name needs quoting arrives exact; a dropped connection mid-range fails with SSH_CONNECT', async () => {
+    const t = await openTransport(server('ssh'), new MemorySecretStore());
+    const localDir = mkdtempSync(join(tmpdir(), 'tidemark-range-ssh-'));
+    try {
+      const name = 'base 16384 `x`.bin';
+      const range = { path: name, mtime: 0, fileSize: SIZE, offset: RANGE_UNIT, length: 20 * RANGE_UNIT };
+      const stream = (onBytes: (n: number) => void = () => {}) => ({ pool: new SlotPool(), algorithm: 'CRC32C' as const, onBytes });
+      const ok = await rangeCopy({ transport: t, remoteDir: nastyDir, range, localDir, signal: new AbortController().signal, stream: stream() });
+      const want = readFileSync(bigFile).subarray(RANGE_UNIT, 21 * RANGE_UNIT);
+      assert.deepEqual(ok, { vanished: false, checksum: crc32cHex(crc32c(want)) });
+      assert.ok(readFileSync(join(localDir, name)).subarray(RANGE_UNIT).equals(want));
+
+      // The sshd session of this connection is the parent of the remote shell.
+      const sessionPid = Number((await t.exec('echo $PPID')).stdout.toString().trim());
+      let killed = false;
+      const cut = stream((n) => {
+        // Called as bytes arrive: the range is mid-flight when the connection dies.
+        if (!killed && n > 0) {
+          killed = true;
+          process.kill(sessionPid, 'SIGKILL');
+        }
+      });
+      await assert.rejects(
+        rangeCopy({ transport: t, remoteDir: nastyDir, range: { ...range, length: SIZE - RANGE_UNIT }, localDir, signal: new AbortController().signal, stream: cut }),
+        (e: Error & { code?: string }) => e.code === 'SSH_CONNECT' && /connection to the database host .* was lost/.test(e.message),
+      );
+      assert.ok(killed);
+    } finally {
+      await t.close();
+      rmSync(localDir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupRecord, TablespaceRecord } from '../../../shared/models/backup';
 import type { BackupMode, ServerConfig } from '../../../shared/models/server';
@@ -16,12 +16,12 @@ import { BackupSession, stopExclusiveBackupElsewhere } from './backup-session';
 import { backupDataDir, backupDir, LOG_FILE, writeBackupRecord } from './catalog';
 import { copyDataDir, type CopyProgress } from './copy-controller';
 import { listDataDir } from './file-list';
-import { fsyncTree } from './fsync-tree';
+import { fsyncPaths, fsyncTree } from './fsync-tree';
 import { mapFsError } from './fs-errors';
 import { renderManifest, type ManifestFile } from './manifest';
 import { chooseStrategy, type BackupStrategy } from './strategy';
 import { collectWal } from './wal-collector';
-import { createHash } from 'node:crypto';
+import { checksumOf, type ChecksumAlgorithm } from './checksum';
 import { formatBytes } from '../../../shared/format';
 
 export type BackupGate = (server: ServerConfig, mode: BackupMode) => Promise<void>;
@@ -74,12 +74,19 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
   let strategy: BackupStrategy | undefined;
   let startedOnServer = false;
   const transports: Transport[] = [];
+  let closing: Promise<unknown> = Promise.resolve();
   try {
     job.phase('connect');
     target = await pgTargetFor(server, ctx.secrets);
-    transports.push(await openTransport(server, ctx.secrets));
+    // SSH and PostgreSQL connect at the same time; a failure of either is reported as before,
+    // the transport's first, and whatever did connect is closed by the cleanup below.
+    const [ssh, pgSession] = await Promise.allSettled([openTransport(server, ctx.secrets), BackupSession.open(target, (e) => job.controller.abort(e))]);
+    if (ssh.status === 'fulfilled') transports.push(ssh.value);
+    if (pgSession.status === 'fulfilled') session = pgSession.value;
+    if (ssh.status === 'rejected') throw ssh.reason;
     info(`Connected to the database host over ${transports[0].description}`);
-    session = await BackupSession.open(target, (e) => job.controller.abort(e));
+    if (pgSession.status === 'rejected') throw pgSession.reason;
+    session = pgSession.value;
     const facts = await queryServerFacts(session.client);
     await save({ sourceRole: facts.role, pgVersion: facts.version, pgVersionNum: facts.versionNum, systemIdentifier: facts.systemIdentifier, timeline: facts.timeline });
     info(`PostgreSQL ${facts.version}, ${facts.role}, system ${facts.systemIdentifier}`);
@@ -118,29 +125,40 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
       transports.push(...more);
     }
     const progress: CopyProgress = { bytesDone: 0, filesDone: 0, currentFile: null };
+    const checksums = settings.manifestChecksums;
     const tick = setInterval(() => job.update({ ...progress }), 200);
     let copy;
     try {
-      copy = await copyDataDir({ transports, pgdata, dest, listing, parallel, signal: job.signal, progress, onFileCopied: o.onFileCopied });
+      copy = await copyDataDir({ transports, pgdata, dest, listing, parallel, checksums, signal: job.signal, progress, onFileCopied: o.onFileCopied });
     } finally {
       clearInterval(tick);
       job.update({ ...progress });
     }
-    for (const t of transports.splice(1)) await t.close();
+    // The copy's extra connections close while the backup stops.
+    closing = Promise.all(transports.splice(1).map((t) => t.close().catch(() => {})));
+    if (copy.splitFiles) info(`${copy.splitFiles} big file(s) were copied in byte ranges spread over the streams`);
+    if (copy.warnings.length) {
+      const shown = copy.warnings.slice(0, 3).join('; ');
+      info(`${copy.warnings.length} file(s) changed while read, as expected on a live server (WAL replay repairs them): ${shown}${copy.warnings.length > 3 ? ' …' : ''}`);
+    }
     if (copy.vanished.length) info(`${copy.vanished.length} file(s) vanished during the copy (dropped relations; WAL replay covers them)`);
     info(`Copied ${copy.files.length} files, ${formatBytes(copy.bytes)} in ${copy.seconds.toFixed(1)} s (${formatBytes(copy.bytes / Math.max(copy.seconds, 0.001))}/s)`);
 
     job.phase('stop');
     throwIfAborted(job.signal);
+    // The copy becomes durable while the server ends the backup: the stop's own WAL flush waits
+    // for the same disk cache flush, so doing one after the other would pay for it twice.
+    const copyDurable = fsyncTree(dest).catch((e) => Promise.reject(mapFsError(e, dest)));
+    copyDurable.catch(() => {}); // awaited below; a failing stop must not leave it unhandled
     const stop = await strategy.stop(session.client);
     startedOnServer = false;
     info(`Backup stopped at ${stop.stopLsn}`);
     await save({ status: 'FINALIZING', stopLsn: stop.stopLsn });
     const files: ManifestFile[] = [...copy.files];
     let labelText = stop.labelFile;
-    if (labelText !== undefined) files.push(await writeSmallFile(dest, 'backup_label', labelText));
+    if (labelText !== undefined) files.push(await writeSmallFile(dest, 'backup_label', labelText, checksums));
     else labelText = await readFile(join(dest, 'backup_label'), 'utf8').catch(() => undefined);
-    if (stop.tablespaceMap) files.push(await writeSmallFile(dest, 'tablespace_map', stop.tablespaceMap));
+    if (stop.tablespaceMap) files.push(await writeSmallFile(dest, 'tablespace_map', stop.tablespaceMap, checksums));
     const label = parseBackupLabel(labelText ?? '');
     if (!label.startLsn || !label.timeline) throw new TidemarkError('BACKUP_FAILED', 'The backup_label of this backup cannot be read (no START WAL LOCATION)');
 
@@ -156,9 +174,16 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     const manifest = renderManifest(
       [...files].sort((a, b) => (a.path < b.path ? -1 : 1)),
       [{ timeline: label.timeline, startLsn: label.startLsn, endLsn: stop.stopLsn }],
+      checksums,
     );
     await writeFile(join(dest, 'backup_manifest'), manifest, { mode: 0o600 }).catch((e) => Promise.reject(mapFsError(e, dest)));
-    await fsyncTree(dest).catch((e) => Promise.reject(mapFsError(e, dest)));
+    await copyDurable;
+    // What was written after that pass: the label files, the WAL and the manifest.
+    const walDir = join(dest, 'pg_wal');
+    const late = [...files.filter((f) => f.path === 'backup_label' || f.path === 'tablespace_map').map((f) => join(dest, f.path)), join(dest, 'backup_manifest')];
+    await readdir(walDir)
+      .then((names) => fsyncPaths([...late, ...names.map((n) => join(walDir, n))], [walDir, dest]))
+      .catch((e) => Promise.reject(mapFsError(e, dest)));
     const tablespaces: TablespaceRecord[] = listing.tablespaces.map((t) => ({
       oid: t.oid,
       location: t.location,
@@ -194,6 +219,7 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     await save({ status: cancelled ? 'CANCELLED' : 'FAILED', endedAt: new Date().toISOString(), error }).catch(() => {});
     return record;
   } finally {
+    await closing;
     for (const t of transports) await t.close().catch(() => {});
     await session?.close();
     await new Promise<void>((r) => logFile.end(r));
@@ -236,11 +262,11 @@ async function endOnServer(a: {
   }
 }
 
-async function writeSmallFile(dest: string, name: string, text: string): Promise<ManifestFile> {
+async function writeSmallFile(dest: string, name: string, text: string, checksums: ChecksumAlgorithm): Promise<ManifestFile> {
   const path = join(dest, name);
   const buf = Buffer.from(text, 'utf8');
   await writeFile(path, buf, { mode: 0o600 }).catch((e) => Promise.reject(mapFsError(e, path)));
-  return { path: name, size: buf.length, mtime: Math.floor(Date.now() / 1000), sha256: createHash('sha256').update(buf).digest('hex') };
+  return { path: name, size: buf.length, mtime: Math.floor(Date.now() / 1000), checksum: checksumOf(checksums, buf) };
 }
 
 export class CancelReason extends Error {}

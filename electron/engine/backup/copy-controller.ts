@@ -1,6 +1,9 @@
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { TidemarkError } from '../errors';
 import type { Transport } from '../transport/transport';
+import { crc32cCombine, crc32cFromHex, crc32cHex, type ChecksumAlgorithm } from './checksum';
+import { SlotPool, type SinkStream } from './file-sink';
+import { RANGE_UNIT, rangeCopy, type FileRange } from './range-copy';
 import { PG_CONTROL } from './exclusions';
 import type { DataDirListing, RemoteFile } from './file-list';
 import { mapFsError } from './fs-errors';
@@ -22,6 +25,7 @@ export interface CopyOptions {
   readonly dest: string;
   readonly listing: DataDirListing;
   readonly parallel: number;
+  readonly checksums: ChecksumAlgorithm;
   readonly signal: AbortSignal;
   readonly progress: CopyProgress;
   /** Test hook: runs after each file is written; the copy waits for it. */
@@ -32,14 +36,17 @@ export interface CopyOutcome {
   readonly files: readonly ManifestFile[];
   readonly vanished: readonly string[];
   readonly warnings: readonly string[];
+  /** Files copied as byte ranges over several streams. */
+  readonly splitFiles: number;
   readonly bytes: number;
   readonly seconds: number;
 }
 
 /**
  * The copy controller: what to copy and how, not when the backup starts or stops. Files are
- * spread over parallel tar streams balanced by size; global/pg_control comes last, on its own,
- * because for a standby backup it carries the minimum recovery point.
+ * spread over parallel streams balanced by size, each stream one tar of whole files plus, for
+ * files big enough to hold the others back, byte ranges read with dd; global/pg_control comes
+ * last, on its own, because for a standby backup it carries the minimum recovery point.
  */
 export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   const t0 = Date.now();
@@ -52,6 +59,16 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
     opts.progress.filesDone++;
     await opts.onFileCopied?.(f.path);
   };
+  const split = new SplitFiles(opts.dest, onFile, vanished);
+  const runRanges = async (ranges: readonly FileRange[], transport: Transport, signal: AbortSignal): Promise<void> => {
+    const stream: SinkStream = { pool: new SlotPool(), algorithm: opts.checksums, onBytes: (n) => (opts.progress.bytesDone += n) };
+    for (const range of ranges) {
+      opts.progress.currentFile = range.path;
+      const r = await rangeCopy({ transport, remoteDir: opts.pgdata, range, localDir: opts.dest, signal, stream });
+      if (!r.vanished && r.warning) warnings.push(r.warning);
+      await split.done(range, r.vanished ? null : r.checksum);
+    }
+  };
   const run = async (names: readonly string[], transport: Transport, signal: AbortSignal): Promise<void> => {
     const r = await tarCopy({
       transport,
@@ -59,6 +76,7 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
       names,
       localDir: opts.dest,
       signal,
+      checksums: opts.checksums,
       onBytes: (n) => (opts.progress.bytesDone += n),
       onFileStart: (name) => (opts.progress.currentFile = name),
       onFile,
@@ -68,19 +86,25 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   };
 
   const body = opts.listing.files.filter((f) => f.path !== PG_CONTROL);
-  const buckets = balance(body, Math.max(1, opts.parallel));
+  // Ranges need checksums that combine: CRC32C does, SHA-256 does not.
+  const plan = planStreams(body, Math.max(1, opts.parallel), opts.checksums === 'CRC32C');
+  split.expect(plan);
   // One failing stream stops the others at once instead of letting them copy for nothing.
   const local = new AbortController();
   const stop = (): void => local.abort(opts.signal.reason);
   opts.signal.addEventListener('abort', stop, { once: true });
   try {
     await Promise.all(
-      buckets.map((names, i) =>
-        run(names, opts.transports[i % opts.transports.length], local.signal).catch((e) => {
+      plan.map(async (p, i) => {
+        const transport = opts.transports[i % opts.transports.length];
+        try {
+          await runRanges(p.ranges, transport, local.signal);
+          await run(p.names, transport, local.signal);
+        } catch (e) {
           if (!local.signal.aborted) local.abort(e);
           throw e;
-        }),
-      ),
+        }
+      }),
     ).catch(() => {
       // Report the first cause, not a follow-up abort of a sibling stream.
       throw local.signal.reason;
@@ -94,21 +118,98 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
     throw new TidemarkError('BACKUP_FAILED', 'global/pg_control could not be copied from the data directory');
   }
   const bytes = files.reduce((n, f) => n + f.size, 0);
-  return { files, vanished, warnings, bytes, seconds: (Date.now() - t0) / 1000 };
+  const splitFiles = new Set(plan.flatMap((p) => p.ranges.map((r) => r.path))).size;
+  return { files, vanished, warnings, splitFiles, bytes, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** Longest-processing-time first: the biggest file goes to the emptiest stream. */
-export function balance(files: readonly RemoteFile[], streams: number): string[][] {
-  const n = Math.min(streams, Math.max(1, files.length));
-  const buckets = Array.from({ length: n }, () => ({ bytes: 0, names: [] as string[] }));
-  for (const f of [...files].sort((a, b) => b.size - a.size)) {
+export interface StreamPlan {
+  /** Whole files, for one tar. */
+  readonly names: string[];
+  readonly ranges: FileRange[];
+}
+
+// A file is cut into ranges only when it would hold the other streams back (more than a quarter
+// of a stream's share) and is big enough for a range to be worth its own command.
+const RANGE_MIN = 64 * RANGE_UNIT;
+
+/**
+ * Longest-processing-time first: the biggest piece goes to the emptiest stream. With `split`,
+ * a file bigger than a quarter of a stream's share is cut into ranges of about that size (whole
+ * MBs), so one big table does not leave the other streams idle.
+ */
+export function planStreams(files: readonly RemoteFile[], streams: number, split: boolean): StreamPlan[] {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const piece = Math.max(RANGE_MIN, Math.ceil(total / streams / 4 / RANGE_UNIT) * RANGE_UNIT);
+  type Item = { size: number; name?: string; range?: FileRange };
+  const items: Item[] = [];
+  for (const f of files) {
+    if (!split || streams < 2 || f.size <= piece) {
+      items.push({ size: Math.max(f.size, 4096), name: f.path }); // a tiny file still costs a header and an open()
+      continue;
+    }
+    const count = Math.ceil(f.size / piece);
+    const step = Math.ceil(f.size / count / RANGE_UNIT) * RANGE_UNIT;
+    for (let offset = 0; offset < f.size; offset += step) {
+      const length = Math.min(step, f.size - offset);
+      items.push({ size: length, range: { path: f.path, mtime: f.mtime, fileSize: f.size, offset, length } });
+    }
+  }
+  const n = Math.min(streams, Math.max(1, items.length));
+  const buckets = Array.from({ length: n }, () => ({ bytes: 0, names: [] as string[], ranges: [] as FileRange[] }));
+  for (const item of items.sort((a, b) => b.size - a.size)) {
     let min = buckets[0];
     for (const b of buckets) if (b.bytes < min.bytes) min = b;
-    min.bytes += Math.max(f.size, 4096); // a tiny file still costs a header and an open()
-    min.names.push(f.path);
+    min.bytes += item.size;
+    if (item.range) min.ranges.push(item.range);
+    else min.names.push(item.name!);
   }
   // Within a stream, data directory order reads each relation's segments together.
-  return buckets.map((b) => b.names.sort()).filter((b) => b.length > 0);
+  return buckets
+    .map((b) => ({ names: b.names.sort(), ranges: b.ranges.sort((x, y) => (x.path === y.path ? x.offset - y.offset : x.path < y.path ? -1 : 1)) }))
+    .filter((b) => b.names.length > 0 || b.ranges.length > 0);
+}
+
+/**
+ * The files copied in ranges: one ManifestFile each once all its ranges are written, with the
+ * CRC32C of the whole file combined from the ranges' CRCs. A file that vanished during the copy
+ * (a dropped table) is left out, as tar's vanished files are.
+ */
+class SplitFiles {
+  private readonly files = new Map<string, { size: number; mtime: number; checksums: (string | null | undefined)[]; offsets: number[]; lengths: number[] }>();
+
+  constructor(
+    private readonly dest: string,
+    private readonly onFile: (f: ManifestFile) => Promise<void>,
+    private readonly vanished: string[],
+  ) {}
+
+  expect(plan: readonly StreamPlan[]): void {
+    const ranges = plan.flatMap((p) => p.ranges).sort((a, b) => a.offset - b.offset);
+    for (const r of ranges) {
+      const f = this.files.get(r.path) ?? { size: r.fileSize, mtime: r.mtime, checksums: [], offsets: [], lengths: [] };
+      f.offsets.push(r.offset);
+      f.lengths.push(r.length);
+      f.checksums.push(undefined);
+      this.files.set(r.path, f);
+    }
+  }
+
+  /** `checksum` null: the file was gone when this range was read. */
+  async done(range: FileRange, checksum: string | null): Promise<void> {
+    const f = this.files.get(range.path)!;
+    f.checksums[f.offsets.indexOf(range.offset)] = checksum;
+    if (f.checksums.includes(undefined)) return;
+    this.files.delete(range.path);
+    if (f.checksums.includes(null)) {
+      // Ranges read before the file went are on disk: the backup must not keep half a file.
+      await rm(safeJoin(this.dest, range.path), { force: true }).catch((e) => Promise.reject(mapFsError(e, this.dest)));
+      this.vanished.push(range.path);
+      return;
+    }
+    let crc = crc32cFromHex(f.checksums[0]!);
+    for (let i = 1; i < f.checksums.length; i++) crc = crc32cCombine(crc, crc32cFromHex(f.checksums[i]!), f.lengths[i]);
+    await this.onFile({ path: range.path, size: f.size, mtime: f.mtime, checksum: crc32cHex(crc) });
+  }
 }
 
 async function makeDirs(dest: string, dirs: readonly string[]): Promise<void> {

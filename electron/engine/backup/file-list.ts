@@ -7,6 +7,8 @@ export interface RemoteFile {
   /** Relative to the data directory; tablespaces appear under pg_tblspc/<oid>/. */
   readonly path: string;
   readonly size: number;
+  /** Seconds since the epoch. */
+  readonly mtime: number;
 }
 
 export interface RemoteTablespace {
@@ -30,7 +32,7 @@ export interface DataDirListing {
 export async function listDataDir(transport: Transport, pgdata: string, mode: BackupMode, signal?: AbortSignal): Promise<DataDirListing> {
   const q = shellQuote(pgdata);
   const command =
-    `cd ${q} || exit 3; LC_ALL=C find -L . -mindepth 1 \\( -type f -o -type d \\) -printf '%y %s %P\\0'; ` +
+    `cd ${q} || exit 3; LC_ALL=C find -L . -mindepth 1 \\( -type f -o -type d \\) -printf '%y %s %T@ %P\\0'; ` +
     `printf '\\0'; LC_ALL=C find pg_tblspc -mindepth 1 -maxdepth 1 -type l -printf '%f\\t%l\\0' 2>/dev/null; exit 0`;
   const res = await transport.exec(command, { signal });
   if (res.code !== 0) {
@@ -49,13 +51,14 @@ export async function listDataDir(transport: Transport, pgdata: string, mode: Ba
     if (!rec) continue;
     const s1 = rec.indexOf(' ');
     const s2 = rec.indexOf(' ', s1 + 1);
+    const s3 = rec.indexOf(' ', s2 + 1);
     const type = rec.slice(0, s1);
-    const path = rec.slice(s2 + 1);
+    const path = rec.slice(s3 + 1);
     if (type === 'd') {
       if (isIncluded(path, 'dir', mode)) dirs.push(path);
     } else if (type === 'f' && isIncluded(path, 'file', mode)) {
       const size = Number(rec.slice(s1 + 1, s2));
-      files.push({ path, size });
+      files.push({ path, size, mtime: Math.floor(Number(rec.slice(s2 + 1, s3))) });
       totalBytes += size;
     }
   }

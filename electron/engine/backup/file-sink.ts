@@ -1,7 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
-import { close, constants, mkdirSync, open, write } from 'node:fs';
+import { close, closeSync, constants, mkdirSync, open, openSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
+import { createChecksum, type Checksum, type ChecksumAlgorithm } from './checksum';
 import type { ManifestFile } from './manifest';
 import type { TarSink } from './tar-reader';
 
@@ -47,15 +47,24 @@ export class SlotPool {
   }
 }
 
+/** What every file of one copy stream shares. */
+export interface SinkStream {
+  readonly pool: SlotPool;
+  readonly algorithm: ChecksumAlgorithm;
+  readonly onBytes: (n: number) => void;
+}
+
 /**
- * Writes one file of the backup while hashing it (SHA-256, which pg_verifybackup reads). Data is
- * gathered into 1 MB slots, hashed once per slot, and written at its offset on the thread pool
- * while the next slot fills. Files of 1 MB and more are written with O_DIRECT where the file
- * system allows it: no second copy into the page cache, and no gigabyte of dirty pages for the
- * final fsync to wait for. Unaligned tails and small files go through the page cache.
+ * Writes one file of the backup while checksumming it for backup_manifest. Data is gathered into
+ * 1 MB slots, checksummed once per slot, and written at its offset on the thread pool while the
+ * next slot fills. Files of 1 MB and more are written with O_DIRECT where the file system allows
+ * it: no second copy into the page cache, and no gigabyte of dirty pages for the final fsync to
+ * wait for. Unaligned tails go through the page cache. A small file (most of a data directory)
+ * fits in one slot and is created, written and closed in one go when it ends: three round trips
+ * to the thread pool per file would otherwise stall the stream more than the copy itself.
  */
 export class FileSink implements TarSink {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Checksum;
   private slot: Uint8Array | null = null;
   private fill = 0;
   private pos = 0;
@@ -65,41 +74,52 @@ export class FileSink implements TarSink {
   private failure: unknown = null;
   private closed = false;
 
+  private readonly pool: SlotPool;
+  private readonly onBytes: (n: number) => void;
+  /** Neither descriptor is open yet: a small file is written whole at its end. */
+  private unopened: boolean;
+  /** Where this sink's bytes start in the file: 0, or a byte range's offset. */
+  private readonly base: number;
+  /** A byte range shares its file with other sinks: never truncate it. */
+  private readonly createFlags: number;
+
   private constructor(
     private dfd: number | null,
     private readonly localPath: string,
     private readonly relPath: string,
     private readonly mtime: number,
-    private readonly pool: SlotPool,
-    private readonly onBytes: (n: number) => void,
+    offset: number | undefined,
+    stream: SinkStream,
     private readonly onDone: (f: ManifestFile) => void | Promise<void>,
   ) {
+    this.base = offset ?? 0;
+    this.createFlags = O_WRONLY | O_CREAT | (offset === undefined ? O_TRUNC : 0);
     this.direct = dfd !== null;
+    this.unopened = dfd === null;
+    this.pool = stream.pool;
+    this.onBytes = stream.onBytes;
+    this.hash = createChecksum(stream.algorithm);
   }
 
-  /** `size` is what the tar header announces; it only chooses how the file is written. */
+  /**
+   * `size` is what the tar header announces; it only chooses how the file is written. With an
+   * `offset` (4096-aligned), the sink writes one byte range of a file other sinks write too; its
+   * ManifestFile then describes the range (size and checksum of its bytes).
+   */
   static async create(
-    localPath: string,
-    relPath: string,
-    mtime: number,
-    size: number,
-    pool: SlotPool,
-    onBytes: (n: number) => void,
+    file: { readonly localPath: string; readonly relPath: string; readonly mtime: number; readonly size: number; readonly offset?: number },
+    stream: SinkStream,
     onDone: (f: ManifestFile) => void | Promise<void>,
   ): Promise<FileSink> {
     let dfd: number | null = null;
-    if (size >= DIRECT_MIN && O_DIRECT) {
+    if (file.size >= DIRECT_MIN && O_DIRECT) {
       // tmpfs, some FUSE and network file systems refuse O_DIRECT: the page cache it is.
-      dfd = await openCreating(localPath, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT).catch((e: NodeJS.ErrnoException) =>
+      const flags = O_WRONLY | O_CREAT | (file.offset === undefined ? O_TRUNC : 0) | O_DIRECT;
+      dfd = await openCreating(file.localPath, flags).catch((e: NodeJS.ErrnoException) =>
         e.code === 'EINVAL' || e.code === 'EOPNOTSUPP' ? null : Promise.reject(e),
       );
     }
-    const sink = new FileSink(dfd, localPath, relPath, mtime, pool, onBytes, onDone);
-    if (dfd === null) {
-      const bfd = await openCreating(localPath, O_WRONLY | O_CREAT | O_TRUNC);
-      sink.bfd = Promise.resolve(bfd);
-    }
-    return sink;
+    return new FileSink(dfd, file.localPath, file.relPath, file.mtime, file.offset, stream, onDone);
   }
 
   write(chunk: Buffer): void | Promise<void> {
@@ -130,12 +150,13 @@ export class FileSink implements TarSink {
     }
   }
 
-  /** Hashes the filled slot and starts writing it; the slot returns to the pool once written. */
+  /** Checksums the filled slot and starts writing it; the slot returns to the pool once written. */
   private flush(): void {
+    this.unopened = false;
     const slot = this.slot;
     if (!slot) return;
     const len = this.fill;
-    const pos = this.pos;
+    const pos = this.base + this.pos;
     this.slot = null;
     this.fill = 0;
     this.pos += len;
@@ -170,12 +191,13 @@ export class FileSink implements TarSink {
   }
 
   private buffered(): Promise<number> {
-    // Without O_TRUNC: the O_DIRECT descriptor created the file and may have written to it.
-    this.bfd ??= openCreating(this.localPath, O_WRONLY);
+    // Never O_TRUNC after the O_DIRECT descriptor created the file: it may have written to it.
+    this.bfd ??= openCreating(this.localPath, this.dfd === null ? this.createFlags : O_WRONLY);
     return this.bfd;
   }
 
   async end(): Promise<void> {
+    if (this.unopened && !this.failure) return this.endWhole();
     this.flush();
     await this.settle();
     if (this.failure) {
@@ -183,7 +205,28 @@ export class FileSink implements TarSink {
       throw this.failure;
     }
     await this.closeAll();
-    await this.onDone({ path: this.relPath, size: this.pos, mtime: this.mtime, sha256: this.hash.digest('hex') });
+    await this.onDone({ path: this.relPath, size: this.pos, mtime: this.mtime, checksum: this.hash.digest() });
+  }
+
+  /** A file that fit in one slot: created, written and closed at once, in the page cache. */
+  private async endWhole(): Promise<void> {
+    const data = this.slot ? this.slot.subarray(0, this.fill) : new Uint8Array(0);
+    try {
+      const fd = openCreatingSync(this.localPath, this.createFlags);
+      try {
+        for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off, this.base + off);
+      } finally {
+        closeSync(fd);
+      }
+      this.hash.update(data);
+      this.pos = data.length;
+    } finally {
+      if (this.slot) this.pool.give(this.slot);
+      this.slot = null;
+      this.fill = 0;
+      this.closed = true;
+    }
+    await this.onDone({ path: this.relPath, size: this.pos, mtime: this.mtime, checksum: this.hash.digest() });
   }
 
   /** Closes the file after a failure elsewhere; the partial file is left for the cleanup. */
@@ -206,6 +249,16 @@ export class FileSink implements TarSink {
     this.dfd = this.bfd = null;
     if (dfd !== null) await closeAsync(dfd);
     if (bfd !== null) await closeAsync(await bfd);
+  }
+}
+
+function openCreatingSync(path: string, flags: number): number {
+  try {
+    return openSync(path, flags, 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    return openSync(path, flags, 0o600);
   }
 }
 

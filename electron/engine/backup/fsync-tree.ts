@@ -20,6 +20,11 @@ export async function fsyncTree(root: string): Promise<void> {
     }
   };
   await walk(root);
+  await fsyncPaths(files, dirs.reverse());
+}
+
+/** fsync()s the files, then the directories in the order given (deepest first for a tree). */
+export async function fsyncPaths(files: readonly string[], dirs: readonly string[]): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
@@ -32,5 +37,5 @@ export async function fsyncTree(root: string): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  for (const d of dirs.reverse()) await fsyncDir(d);
+  for (const d of dirs) await fsyncDir(d);
 }

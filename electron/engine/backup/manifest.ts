@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ChecksumAlgorithm } from './checksum';
 
 /** One file of the backup as backup_manifest describes it. */
 export interface ManifestFile {
@@ -7,8 +8,8 @@ export interface ManifestFile {
   readonly size: number;
   /** Seconds since the epoch. */
   readonly mtime: number;
-  /** Hex SHA-256 of the content as written. */
-  readonly sha256: string;
+  /** Hex checksum of the content as written, in the backup's algorithm. */
+  readonly checksum: string;
 }
 
 export interface WalRange {
@@ -27,13 +28,13 @@ export function manifestTime(epochSeconds: number): string {
  * which every pg_verifybackup from 13 on reads). Manifest-Checksum covers everything up to and
  * including the newline before its own line.
  */
-export function renderManifest(files: readonly ManifestFile[], walRanges: readonly WalRange[]): string {
+export function renderManifest(files: readonly ManifestFile[], walRanges: readonly WalRange[], algorithm: ChecksumAlgorithm): string {
   let body = '{ "PostgreSQL-Backup-Manifest-Version": 1,\n"Files": [';
   files.forEach((f, i) => {
     body += i === 0 ? '\n' : ',\n';
     body +=
       `{ "Path": ${JSON.stringify(f.path)}, "Size": ${f.size}, "Last-Modified": "${manifestTime(f.mtime)}", ` +
-      `"Checksum-Algorithm": "SHA256", "Checksum": "${f.sha256}" }`;
+      `"Checksum-Algorithm": "${algorithm}", "Checksum": "${f.checksum}" }`;
   });
   body += '\n],\n"WAL-Ranges": [';
   walRanges.forEach((w, i) => {

@@ -2,7 +2,8 @@ import { isAbsolute, join, normalize, sep } from 'node:path';
 import { TidemarkError } from '../errors';
 import { shellQuote, type Transport } from '../transport/transport';
 import { mapFsError } from './fs-errors';
-import { FileSink, SlotPool } from './file-sink';
+import type { ChecksumAlgorithm } from './checksum';
+import { FileSink, SlotPool, type SinkStream } from './file-sink';
 import { chunksOf } from './stream-chunks';
 import type { ManifestFile } from './manifest';
 import { readTar, TarFormatError } from './tar-reader';
@@ -15,6 +16,7 @@ export interface TarCopyOptions {
   /** The local directory the files are written under (same relative names). */
   readonly localDir: string;
   readonly signal: AbortSignal;
+  readonly checksums: ChecksumAlgorithm;
   readonly onBytes: (n: number) => void;
   readonly onFileStart?: (name: string) => void;
   readonly onFile: (f: ManifestFile) => void | Promise<void>;
@@ -48,7 +50,7 @@ export async function tarCopy(opts: TarCopyOptions): Promise<TarCopyResult> {
   proc.stdin.end(Buffer.from(opts.names.map((n) => `${n}\0`).join(''), 'utf8'));
 
   const wanted = new Set(opts.names);
-  const pool = new SlotPool();
+  const stream: SinkStream = { pool: new SlotPool(), algorithm: opts.checksums, onBytes: opts.onBytes };
   let open: FileSink | null = null;
   let readError: unknown;
   try {
@@ -59,7 +61,7 @@ export async function tarCopy(opts: TarCopyOptions): Promise<TarCopyResult> {
       wanted.delete(entry.name);
       opts.onFileStart?.(entry.name);
       try {
-        const sink = await FileSink.create(local, entry.name, entry.mtime, entry.size, pool, opts.onBytes, async (f) => {
+        const sink = await FileSink.create({ localPath: local, relPath: entry.name, mtime: entry.mtime, size: entry.size }, stream, async (f) => {
           open = null;
           await opts.onFile(f);
         });

@@ -20,6 +20,7 @@ export function defaultAppSettings(): AppSettings {
     fastCheckpoint: true,
     parallel: 4,
     defaultMaxBackupAgeHours: 24 * 7,
+    manifestChecksums: 'CRC32C',
   };
 }
 

@@ -87,7 +87,7 @@ const server = {
 
 const settings = {
   type: 'object',
-  required: ['backupRoot', 'defaultMode', 'fastCheckpoint', 'parallel', 'defaultMaxBackupAgeHours'],
+  required: ['backupRoot', 'defaultMode', 'fastCheckpoint', 'parallel', 'defaultMaxBackupAgeHours', 'manifestChecksums'],
   additionalProperties: false,
   properties: {
     backupRoot: nonEmpty,
@@ -95,6 +95,7 @@ const settings = {
     fastCheckpoint: { type: 'boolean' },
     parallel: { type: 'integer', minimum: 1, maximum: 8 },
     defaultMaxBackupAgeHours: { type: 'number', exclusiveMinimum: 0 },
+    manifestChecksums: { enum: ['CRC32C', 'SHA256'] },
   },
 } as const;
 

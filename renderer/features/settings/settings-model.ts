@@ -1,4 +1,4 @@
-import type { AppSettings, BackupMode } from '../../../shared/models/index';
+import type { AppSettings, BackupMode, ManifestChecksums } from '../../../shared/models/index';
 
 /** The settings form without React: what the user typed, checked, and as a settings:update patch. */
 export interface SettingsFormValues {
@@ -6,6 +6,7 @@ export interface SettingsFormValues {
   readonly defaultMode: BackupMode;
   readonly parallel: string;
   readonly fastCheckpoint: boolean;
+  readonly manifestChecksums: ManifestChecksums;
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsFormValues, string>>;
@@ -18,6 +19,7 @@ export const settingsValues = (s: AppSettings): SettingsFormValues => ({
   defaultMode: s.defaultMode,
   parallel: String(s.parallel),
   fastCheckpoint: s.fastCheckpoint,
+  manifestChecksums: s.manifestChecksums,
 });
 
 export function validateSettings(v: SettingsFormValues): SettingsErrors {
@@ -36,4 +38,5 @@ export const settingsPatch = (v: SettingsFormValues): Partial<AppSettings> => ({
   defaultMode: v.defaultMode,
   parallel: Number(v.parallel.trim()),
   fastCheckpoint: v.fastCheckpoint,
+  manifestChecksums: v.manifestChecksums,
 });

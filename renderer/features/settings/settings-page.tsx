@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { AppError } from '../../../shared/result';
+import type { ManifestChecksums } from '../../../shared/models/settings';
 import { ErrorMessage } from '../../components/error-message';
 import { Field } from '../../components/field';
 import { useAppStore } from '../../store';
@@ -121,6 +122,14 @@ export function SettingsPage() {
             <input type="checkbox" checked={values.fastCheckpoint} onChange={(e) => set('fastCheckpoint', e.target.checked)} />
             Fast checkpoint — start at once instead of waiting for the next checkpoint
           </label>
+          <Field label="Manifest checksums" description="What backup_manifest records for each file, for pg_verifybackup. CRC32C is pg_basebackup's default and the fastest; SHA-256 costs more CPU during the copy.">
+            {(p) => (
+              <select id={p.id} aria-describedby={p.describedBy} value={values.manifestChecksums} onChange={(e) => set('manifestChecksums', e.target.value as ManifestChecksums)}>
+                <option value="CRC32C">CRC32C</option>
+                <option value="SHA256">SHA-256</option>
+              </select>
+            )}
+          </Field>
         </fieldset>
         {saveError && <ErrorMessage error={saveError} title="The settings were not saved" />}
         <div className="form-actions">

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isIncluded } from '../../../../electron/engine/backup/exclusions';
-import { balance } from '../../../../electron/engine/backup/copy-controller';
+import { planStreams } from '../../../../electron/engine/backup/copy-controller';
 
 test('what a base backup leaves out', () => {
   const out = ['postmaster.pid', 'postmaster.opts', 'backup_manifest', 'standby.signal', 'recovery.signal', 'pg_wal/000000010000000000000001',
@@ -23,10 +23,42 @@ test('backup_label and tablespace_map come from PGDATA only in exclusive mode', 
 });
 
 test('streams are balanced by size', () => {
-  const files = [1000, 900, 500, 400, 300, 100].map((size, i) => ({ path: `f${i}`, size: size * 4096 }));
-  const b = balance(files, 2);
+  const files = [1000, 900, 500, 400, 300, 100].map((size, i) => ({ path: `f${i}`, size: size * 4096, mtime: 0 }));
+  const b = planStreams(files, 2, false);
   assert.equal(b.length, 2);
+  assert.deepEqual(b.flatMap((s) => s.ranges), []);
   const sum = (names: string[]): number => names.reduce((n, p) => n + files.find((f) => f.path === p)!.size, 0);
-  assert.ok(Math.abs(sum(b[0]) - sum(b[1])) <= 300 * 4096);
-  assert.deepEqual(balance(files.slice(0, 1), 4).length, 1);
+  assert.ok(Math.abs(sum(b[0].names) - sum(b[1].names)) <= 300 * 4096);
+  assert.deepEqual(planStreams(files.slice(0, 1), 4, true).length, 1);
+});
+
+test('a file that would hold the other streams back is cut into whole-MB ranges that cover it exactly', () => {
+  const MB = 1 << 20;
+  const files = [
+    { path: 'base/5/16396', size: 940 * MB + 8192, mtime: 1 },
+    { path: 'base/5/16404', size: 150 * MB, mtime: 2 },
+    ...Array.from({ length: 50 }, (_, i) => ({ path: `base/5/${i}`, size: 8192 * (i + 1), mtime: 3 })),
+  ];
+  const plan = planStreams(files, 2, true);
+  assert.equal(plan.length, 2);
+  const load = plan.map((p) => p.ranges.reduce((n, r) => n + r.length, 0) + p.names.reduce((n, name) => n + files.find((f) => f.path === name)!.size, 0));
+  assert.ok(Math.abs(load[0] - load[1]) <= 140 * MB, `balanced: ${load.map((l) => (l / MB).toFixed(0)).join(' / ')} MB`);
+  const big = plan.flatMap((p) => p.ranges).filter((r) => r.path === 'base/5/16396').sort((a, b) => a.offset - b.offset);
+  assert.ok(big.length >= 2);
+  let end = 0;
+  for (const r of big) {
+    assert.equal(r.offset, end, 'ranges are contiguous');
+    assert.equal(r.offset % MB, 0, 'offsets are whole MBs, as dd skip= reads them');
+    assert.equal(r.fileSize, 940 * MB + 8192);
+    assert.equal(r.mtime, 1);
+    end += r.length;
+  }
+  assert.equal(end, 940 * MB + 8192);
+  assert.ok(plan.every((p) => !p.names.includes('base/5/16396')), 'a split file is not also in a tar');
+  // Not when the checksum cannot be combined (SHA-256), nor with one stream.
+  assert.deepEqual(planStreams(files, 2, false).flatMap((p) => p.ranges), []);
+  assert.deepEqual(planStreams(files, 1, true).flatMap((p) => p.ranges), []);
+  // A big database of 1 GB segments is balanced by whole files.
+  const segments = Array.from({ length: 40 }, (_, i) => ({ path: `base/5/1.${i}`, size: 1024 * MB, mtime: 0 }));
+  assert.deepEqual(planStreams(segments, 4, true).flatMap((p) => p.ranges), []);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { crc32c } from '@node-rs/crc32';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,16 +8,18 @@ import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { FileSink, SlotPool } from '../../../../electron/engine/backup/file-sink';
 import type { ManifestFile } from '../../../../electron/engine/backup/manifest';
+import { crc32cHex, type ChecksumAlgorithm } from '../../../../electron/engine/backup/checksum';
 import { chunksOf } from '../../../../electron/engine/backup/stream-chunks';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Writes `data` through a FileSink in uneven chunks, as an SSH channel delivers them. */
-async function sinkWrite(dir: string, name: string, data: Buffer, pool = new SlotPool()): Promise<ManifestFile> {
+async function sinkWrite(dir: string, name: string, data: Buffer, pool = new SlotPool(), algorithm: ChecksumAlgorithm = 'SHA256'): Promise<ManifestFile> {
   let done: ManifestFile | undefined;
   let counted = 0;
-  const sink = await FileSink.create(join(dir, name), name, 1700000000, data.length, pool, (n) => (counted += n), (f) => {
+  const stream = { pool, algorithm, onBytes: (n: number) => (counted += n) };
+  const sink = await FileSink.create({ localPath: join(dir, name), relPath: name, mtime: 1700000000, size: data.length }, stream, (f) => {
     done = f;
   });
   for (let off = 0, i = 0; off < data.length; i++) {
@@ -39,19 +42,29 @@ for (const root of [tmpdir(), '/dev/shm']) {
       const data = randomBytes(size);
       const f = await sinkWrite(dir, `sub/f${size}`, data, pool);
       assert.equal(f.size, size);
-      assert.equal(f.sha256, createHash('sha256').update(data).digest('hex'));
+      assert.equal(f.checksum, createHash('sha256').update(data).digest('hex'));
       assert.ok(readFileSync(join(dir, `sub/f${size}`)).equals(data), `content of a ${size}-byte file`);
       assert.equal(statSync(join(dir, `sub/f${size}`)).mode & 0o777, 0o600);
     }
   });
 }
 
+test('a sink checksums with CRC32C what it writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidemark-sink-'));
+  dirs.push(dir);
+  for (const size of [0, 100, (1 << 20) + 4096, 2 * (1 << 20)]) {
+    const data = randomBytes(size);
+    const f = await sinkWrite(dir, `c${size}`, data, new SlotPool(), 'CRC32C');
+    assert.equal(f.checksum, crc32cHex(crc32c(data)), `${size} bytes`);
+  }
+});
+
 test('a file that ends shorter than its tar header said is still exact', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tidemark-sink-'));
   dirs.push(dir);
   const data = randomBytes(2 * (1 << 20) + 512);
   let done: ManifestFile | undefined;
-  const sink = await FileSink.create(join(dir, 'f'), 'f', 0, 5 << 20, new SlotPool(), () => {}, (f) => {
+  const sink = await FileSink.create({ localPath: join(dir, 'f'), relPath: 'f', mtime: 0, size: 5 << 20 }, { pool: new SlotPool(), algorithm: 'SHA256', onBytes: () => {} }, (f) => {
     done = f;
   });
   await sink.write(data);

@@ -1,0 +1,105 @@
+import { TidemarkError } from '../errors';
+import { shellQuote, type Transport } from '../transport/transport';
+import { FileSink, type SinkStream } from './file-sink';
+import { mapFsError } from './fs-errors';
+import { chunksOf } from './stream-chunks';
+import { safeJoin } from './tar-copy';
+
+/** One byte range of a big file; ranges of one file go to different streams. */
+export interface FileRange {
+  readonly path: string;
+  readonly mtime: number;
+  /** The file's size when it was listed: what the backup records. */
+  readonly fileSize: number;
+  /** A multiple of RANGE_UNIT. */
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** dd's block size: offsets are multiples of it, so a POSIX dd (skip=, count=) can read a range. */
+export const RANGE_UNIT = 1 << 20;
+
+export interface RangeCopyOptions {
+  readonly transport: Transport;
+  readonly remoteDir: string;
+  readonly range: FileRange;
+  readonly localDir: string;
+  readonly signal: AbortSignal;
+  readonly stream: SinkStream;
+}
+
+export type RangeCopyResult =
+  | { readonly vanished: false; readonly checksum: string; readonly warning?: string }
+  | { readonly vanished: true };
+
+/**
+ * Copies one byte range of a remote file with dd into the same range of the local file. Like tar
+ * with a file that shrinks while it is read, a short range is padded with zeros to its listed
+ * length (WAL replay rewrites whatever changed); bytes past the listed size are not read.
+ */
+export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
+  const { range, transport, signal } = o;
+  const command =
+    `cd ${shellQuote(o.remoteDir)} && LC_ALL=C exec dd if=${shellQuote(`./${range.path}`)} bs=${RANGE_UNIT} ` +
+    `skip=${range.offset / RANGE_UNIT} count=${Math.ceil(range.length / RANGE_UNIT)} status=none`;
+  const proc = transport.spawn(command, { signal });
+  let stderr = '';
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d: string) => {
+    if (stderr.length < 16 * 1024) stderr += d;
+  });
+  proc.stdin.end();
+  const local = safeJoin(o.localDir, range.path);
+  let checksum = '';
+  let sink: FileSink | null = null;
+  let got = 0;
+  let failure: unknown;
+  try {
+    sink = await FileSink.create({ localPath: local, relPath: range.path, mtime: range.mtime, size: range.length, offset: range.offset }, o.stream, (f) => {
+      checksum = f.checksum;
+    });
+    for await (const chunk of chunksOf(proc.stdout)) {
+      if (signal.aborted) throw signal.reason;
+      const take = Math.min(chunk.length, range.length - got);
+      if (take > 0) {
+        got += take;
+        const w = sink.write(take === chunk.length ? chunk : chunk.subarray(0, take));
+        if (w) await w;
+      }
+    }
+  } catch (e) {
+    failure = e;
+    proc.kill();
+  }
+  const exit = await proc.exit;
+  if (signal.aborted) {
+    await sink?.abandon();
+    throw signal.reason;
+  }
+  if (failure === undefined && exit.code === 0 && sink) {
+    try {
+      const short = range.length - got;
+      for (let left = short; left > 0; left -= RANGE_UNIT) await sink.write(Buffer.alloc(Math.min(left, RANGE_UNIT)));
+      await sink.end();
+      return { vanished: false, checksum, ...(short > 0 && { warning: `${range.path}: file shrank while it was read; ${short} bytes padded with zeros` }) };
+    } catch (e) {
+      failure = e;
+    }
+  }
+  await sink?.abandon();
+  if (failure instanceof TidemarkError) throw failure;
+  if (exit.code === null) {
+    throw new TidemarkError('SSH_CONNECT', `The connection to the database host (${transport.description}) was lost during the copy`, {
+      ...(failure !== undefined && { cause: failure }),
+      hint: 'Check the network and the SSH server, then start the backup again.',
+    });
+  }
+  if (failure !== undefined) throw mapFsError(failure, local);
+  if (/No such file or directory/.test(stderr)) return { vanished: true };
+  const unreadable = /Permission denied/.test(stderr);
+  throw new TidemarkError(unreadable ? 'IO' : 'SSH_COMMAND', unreadable ? `A file of the data directory is not readable: ${stderr.trim()}` : `dd on the database host failed (exit ${exit.code}): ${stderr.trim() || 'no message'}`, {
+    hint: unreadable
+      ? "The SSH user must be able to read every file of the data directory: connect as the user that runs PostgreSQL (usually postgres), or fix the file's owner and mode."
+      : 'dd (coreutils) must be installed on the database host.',
+  });
+}
