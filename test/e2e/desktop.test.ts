@@ -185,7 +185,7 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
     }
   });
 
-  it('changes the settings: default mode and parallel streams, saved in the engine', async () => {
+  it('changes the settings: default mode, parallel streams and manifest checksums, saved in the engine', async () => {
     await app.page.getByRole('button', { name: 'Settings', exact: true }).click();
     const settings = app.page.getByRole('form', { name: 'Settings' });
     await settings.waitFor();
@@ -195,13 +195,16 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
     assert.equal(await settings.getByLabel('Parallel streams').getAttribute('aria-invalid'), 'true');
     await settings.getByLabel('Parallel streams').fill('3');
     await settings.getByRole('radio', { name: /^Exclusive/ }).check();
+    assert.equal(await settings.getByLabel('Manifest checksums').inputValue(), 'CRC32C');
+    await settings.getByLabel('Manifest checksums').selectOption({ label: 'SHA-256' });
     await settings.getByRole('button', { name: 'Save settings' }).click();
     await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const saved = await app.engine.handlers['settings:get']();
     assert.equal(saved.settings.parallel, 3);
     assert.equal(saved.settings.defaultMode, 'exclusive');
+    assert.equal(saved.settings.manifestChecksums, 'SHA256');
     await shots('settings');
-    await app.engine.handlers['settings:update']({ parallel: 4, defaultMode: 'concurrent' });
+    await app.engine.handlers['settings:update']({ parallel: 4, defaultMode: 'concurrent', manifestChecksums: 'CRC32C' });
   });
 
   it('offers edit and delete for the selected server in the sidebar; Escape closes the question', async () => {

@@ -104,7 +104,7 @@ export function SettingsPage() {
             </div>
             <p className="field-description">A server's own choice on its page wins; servers that cannot take exclusive backups use concurrent.</p>
           </fieldset>
-          <Field label="Parallel streams" error={errors.parallel} description={`Files copied at once, 1 to ${PARALLEL_MAX}; over SSH, one connection each.`}>
+          <Field label="Parallel streams" error={errors.parallel} description={`Copy streams, 1 to ${PARALLEL_MAX}; over SSH, one connection each. A big file is cut into byte ranges shared among them.`}>
               {(p) => (
                 <input
                   id={p.id}
@@ -124,7 +124,7 @@ export function SettingsPage() {
           </label>
           <Field label="Manifest checksums" description="What backup_manifest records for each file, for pg_verifybackup. CRC32C is pg_basebackup's default and the fastest; SHA-256 costs more CPU during the copy.">
             {(p) => (
-              <select id={p.id} aria-describedby={p.describedBy} value={values.manifestChecksums} onChange={(e) => set('manifestChecksums', e.target.value as ManifestChecksums)}>
+              <select id={p.id} aria-describedby={p.describedBy} className="input-narrow" value={values.manifestChecksums} onChange={(e) => set('manifestChecksums', e.target.value as ManifestChecksums)}>
                 <option value="CRC32C">CRC32C</option>
                 <option value="SHA256">SHA-256</option>
               </select>
