@@ -54,17 +54,19 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
   let sink: FileSink | null = null;
   let got = 0;
   let failure: unknown;
+  // Local write errors become DBA-readable ones at once; anything else is the stream's.
+  const localError = (e: unknown): Promise<never> => Promise.reject(mapFsError(e, local));
   try {
     sink = await FileSink.create({ localPath: local, relPath: range.path, mtime: range.mtime, size: range.length, offset: range.offset }, o.stream, (f) => {
       checksum = f.checksum;
-    });
+    }).catch(localError);
     for await (const chunk of chunksOf(proc.stdout)) {
       if (signal.aborted) throw signal.reason;
       const take = Math.min(chunk.length, range.length - got);
       if (take > 0) {
         got += take;
         const w = sink.write(take === chunk.length ? chunk : chunk.subarray(0, take));
-        if (w) await w;
+        if (w) await w.catch(localError);
       }
     }
   } catch (e) {
@@ -79,8 +81,8 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
   if (failure === undefined && exit.code === 0 && sink) {
     try {
       const short = range.length - got;
-      for (let left = short; left > 0; left -= RANGE_UNIT) await sink.write(Buffer.alloc(Math.min(left, RANGE_UNIT)));
-      await sink.end();
+      for (let left = short; left > 0; left -= RANGE_UNIT) await sink.write(Buffer.alloc(Math.min(left, RANGE_UNIT)))?.catch(localError);
+      await sink.end().catch(localError);
       return { vanished: false, checksum, ...(short > 0 && { warning: `${range.path}: file shrank while it was read; ${short} bytes padded with zeros` }) };
     } catch (e) {
       failure = e;
@@ -94,7 +96,9 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
       hint: 'Check the network and the SSH server, then start the backup again.',
     });
   }
-  if (failure !== undefined) throw mapFsError(failure, local);
+  if (failure !== undefined) {
+    throw new TidemarkError('BACKUP_FAILED', `Reading ${range.path} from ${transport.description} failed: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
+  }
   if (/No such file or directory/.test(stderr)) return { vanished: true };
   const unreadable = /Permission denied/.test(stderr);
   throw new TidemarkError(unreadable ? 'IO' : 'SSH_COMMAND', unreadable ? `A file of the data directory is not readable: ${stderr.trim()}` : `dd on the database host failed (exit ${exit.code}): ${stderr.trim() || 'no message'}`, {

@@ -61,3 +61,13 @@ test('a file that shrank is padded with zeros to its listed size, as tar does; o
 test('a file dropped before its range is read is reported vanished, not as an error', async () => {
   assert.deepEqual(await copy({ path: 'base/5/dropped', mtime: 1, fileSize: RANGE_UNIT, offset: 0, length: RANGE_UNIT }), { vanished: true });
 });
+
+test('a local write error is reported as such, not as a lost connection', async () => {
+  writeFileSync(join(remote, 'base/5/blocked'), randomBytes(2 * RANGE_UNIT));
+  mkdirSync(join(local, 'base/5/blocked'), { recursive: true }); // the local path cannot be a file
+  await assert.rejects(copy({ path: 'base/5/blocked', mtime: 1, fileSize: 2 * RANGE_UNIT, offset: 0, length: 2 * RANGE_UNIT }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'IO', e.message);
+    assert.match(e.message, /base\/5\/blocked/);
+    return true;
+  });
+});
