@@ -1,6 +1,7 @@
 import { TidemarkError } from '../errors';
 import { shellQuote, type Transport } from '../transport/transport';
 import { FileSink, type SinkStream } from './file-sink';
+import { throwIfReadFailed, unreadableFile } from './copy-errors';
 import { mapFsError } from './fs-errors';
 import { chunksOf } from './stream-chunks';
 import { safeJoin } from './tar-copy';
@@ -89,21 +90,10 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
     }
   }
   await sink?.abandon();
-  if (failure instanceof TidemarkError) throw failure;
-  if (exit.code === null) {
-    throw new TidemarkError('SSH_CONNECT', `The connection to the database host (${transport.description}) was lost during the copy`, {
-      ...(failure !== undefined && { cause: failure }),
-      hint: 'Check the network and the SSH server, then start the backup again.',
-    });
-  }
-  if (failure !== undefined) {
-    throw new TidemarkError('BACKUP_FAILED', `Reading ${range.path} from ${transport.description} failed: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
-  }
+  throwIfReadFailed(transport, exit.code, failure, range.path);
   if (/No such file or directory/.test(stderr)) return { vanished: true };
-  const unreadable = /Permission denied/.test(stderr);
-  throw new TidemarkError(unreadable ? 'IO' : 'SSH_COMMAND', unreadable ? `A file of the data directory is not readable: ${stderr.trim()}` : `dd on the database host failed (exit ${exit.code}): ${stderr.trim() || 'no message'}`, {
-    hint: unreadable
-      ? "The SSH user must be able to read every file of the data directory: connect as the user that runs PostgreSQL (usually postgres), or fix the file's owner and mode."
-      : 'dd (coreutils) must be installed on the database host.',
+  if (/Permission denied/.test(stderr)) throw unreadableFile(stderr.trim());
+  throw new TidemarkError('SSH_COMMAND', `dd on the database host failed (exit ${exit.code}): ${stderr.trim() || 'no message'}`, {
+    hint: 'dd (coreutils) must be installed on the database host.',
   });
 }

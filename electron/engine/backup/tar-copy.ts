@@ -6,7 +6,8 @@ import type { ChecksumAlgorithm } from './checksum';
 import { FileSink, SlotPool, type SinkStream } from './file-sink';
 import { chunksOf } from './stream-chunks';
 import type { ManifestFile } from './manifest';
-import { readTar, TarFormatError } from './tar-reader';
+import { throwIfReadFailed, unreadableFile } from './copy-errors';
+import { readTar } from './tar-reader';
 
 export interface TarCopyOptions {
   readonly transport: Transport;
@@ -81,17 +82,7 @@ export async function tarCopy(opts: TarCopyOptions): Promise<TarCopyResult> {
   await (open as FileSink | null)?.abandon();
   const exit = await proc.exit;
   if (signal.aborted) throw signal.reason;
-  if (readError instanceof TidemarkError) throw readError;
-  if (exit.code === null) {
-    throw new TidemarkError('SSH_CONNECT', `The connection to the database host (${transport.description}) was lost during the copy`, {
-      ...(readError !== undefined && { cause: readError }),
-      hint: 'Check the network and the SSH server, then start the backup again.',
-    });
-  }
-  if (readError) {
-    const detail = readError instanceof TarFormatError ? readError.message : String((readError as Error).message ?? readError);
-    throw new TidemarkError('BACKUP_FAILED', `Reading the file stream from ${transport.description} failed: ${detail}`, { cause: readError });
-  }
+  throwIfReadFailed(transport, exit.code, readError, 'the file stream');
   return classifyTarExit(exit.code, stderr, [...wanted]);
 }
 
@@ -110,15 +101,10 @@ function classifyTarExit(code: number, stderr: string, missing: string[]): TarCo
   }
   if (code > 2 || problems.length > 0 || (code === 2 && vanished.length === 0)) {
     const unreadable = problems.find((l) => /Permission denied/.test(l));
-    throw new TidemarkError(
-      unreadable ? 'IO' : 'SSH_COMMAND',
-      unreadable ? `A file of the data directory is not readable: ${unreadable.replace(/^tar: /, '')}` : `tar on the database host failed (exit ${code}): ${problems.join('; ') || 'no message'}`,
-      {
-        hint: unreadable
-          ? 'The SSH user must be able to read every file of the data directory: connect as the user that runs PostgreSQL (usually postgres), or fix the file\'s owner and mode.'
-          : 'GNU tar must be installed on the database host.',
-      },
-    );
+    if (unreadable) throw unreadableFile(unreadable.replace(/^tar: /, ''));
+    throw new TidemarkError('SSH_COMMAND', `tar on the database host failed (exit ${code}): ${problems.join('; ') || 'no message'}`, {
+      hint: 'GNU tar must be installed on the database host.',
+    });
   }
   // A file tar never mentioned but never sent either is also gone; trust tar's own report first.
   for (const m of missing) if (!vanished.includes(m)) vanished.push(m);
