@@ -175,7 +175,8 @@ export function planStreams(files: readonly RemoteFile[], streams: number, split
  * (a dropped table) is left out, as tar's vanished files are.
  */
 class SplitFiles {
-  private readonly files = new Map<string, { size: number; mtime: number; checksums: (string | null | undefined)[]; offsets: number[]; lengths: number[] }>();
+  /** Per file, its ranges in offset order; checksum undefined until written, null if the file was gone. */
+  private readonly files = new Map<string, { readonly size: number; readonly mtime: number; readonly ranges: { offset: number; length: number; checksum?: string | null }[] }>();
 
   constructor(
     private readonly dest: string,
@@ -184,30 +185,25 @@ class SplitFiles {
   ) {}
 
   expect(plan: readonly StreamPlan[]): void {
-    const ranges = plan.flatMap((p) => p.ranges).sort((a, b) => a.offset - b.offset);
-    for (const r of ranges) {
-      const f = this.files.get(r.path) ?? { size: r.fileSize, mtime: r.mtime, checksums: [], offsets: [], lengths: [] };
-      f.offsets.push(r.offset);
-      f.lengths.push(r.length);
-      f.checksums.push(undefined);
+    for (const r of plan.flatMap((p) => p.ranges).sort((a, b) => a.offset - b.offset)) {
+      const f = this.files.get(r.path) ?? { size: r.fileSize, mtime: r.mtime, ranges: [] };
+      f.ranges.push({ offset: r.offset, length: r.length });
       this.files.set(r.path, f);
     }
   }
 
-  /** `checksum` null: the file was gone when this range was read. */
   async done(range: FileRange, checksum: string | null): Promise<void> {
     const f = this.files.get(range.path)!;
-    f.checksums[f.offsets.indexOf(range.offset)] = checksum;
-    if (f.checksums.includes(undefined)) return;
+    f.ranges.find((r) => r.offset === range.offset)!.checksum = checksum;
+    if (f.ranges.some((r) => r.checksum === undefined)) return;
     this.files.delete(range.path);
-    if (f.checksums.includes(null)) {
+    if (f.ranges.some((r) => r.checksum === null)) {
       // Ranges read before the file went are on disk: the backup must not keep half a file.
       await rm(safeJoin(this.dest, range.path), { force: true }).catch((e) => Promise.reject(mapFsError(e, this.dest)));
       this.vanished.push(range.path);
       return;
     }
-    let crc = crc32cFromHex(f.checksums[0]!);
-    for (let i = 1; i < f.checksums.length; i++) crc = crc32cCombine(crc, crc32cFromHex(f.checksums[i]!), f.lengths[i]);
+    const crc = f.ranges.reduce((acc, r, i) => (i === 0 ? crc32cFromHex(r.checksum!) : crc32cCombine(acc, crc32cFromHex(r.checksum!), r.length)), 0);
     await this.onFile({ path: range.path, size: f.size, mtime: f.mtime, checksum: crc32cHex(crc) });
   }
 }
