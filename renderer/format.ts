@@ -1,6 +1,6 @@
 /** How the renderer writes sizes, durations and ages: one place, so every screen agrees. */
 
-export { formatBytes, formatDuration, formatRate } from '../shared/format';
+export { formatBytes, formatDuration, formatRate, formatWire } from '../shared/format';
 
 /** How long ago, coarse enough for a sidebar: "just now", "5 min ago", "3 h ago", "2 days ago". */
 export function formatAge(iso: string, now: number = Date.now()): string {

@@ -7,13 +7,14 @@ import { readFileSync } from 'node:fs';
 import { createBackupService } from '../electron/engine/backup/backup-service';
 import { EventBus } from '../electron/engine/events';
 import { MemorySecretStore } from '../electron/engine/secrets/secret-store';
-import type { ManifestChecksums } from '../shared/models/settings';
+import type { ManifestChecksums, NetworkCompression } from '../shared/models/settings';
 
 export interface ChildJob {
   readonly cluster: { host: string; port: number; password: string; pgdata: string; name: string };
   readonly ssh: { host: string; port: number; user: string; keyPath: string; fingerprint: string; keyType: string };
   readonly parallel: number;
   readonly checksums: ManifestChecksums;
+  readonly compression: NetworkCompression;
   readonly root: string;
 }
 
@@ -30,7 +31,7 @@ async function child(job: ChildJob): Promise<void> {
   bus.on('job:log', (l) => process.stderr.write(`    [tidemark ${l.at.slice(11, 23)}] ${l.message}\n`));
   const service = createBackupService({
     bus, secrets, server: () => server, updateFacts: async () => {},
-    settings: () => ({ backupRoot: job.root, defaultMode: 'concurrent', fastCheckpoint: true, parallel: job.parallel, defaultMaxBackupAgeHours: 24, manifestChecksums: job.checksums }),
+    settings: () => ({ backupRoot: job.root, defaultMode: 'concurrent', fastCheckpoint: true, parallel: job.parallel, defaultMaxBackupAgeHours: 24, manifestChecksums: job.checksums, networkCompression: job.compression }),
   });
   const t0 = performance.now();
   const { jobId } = await service.start('bench');

@@ -1,11 +1,13 @@
 /**
- * npm run bench [-- --major 14|17 --scale 70 --parallel 2 --checksums CRC32C|SHA256 --runs 5 --keep --tidemark-only]
+ * npm run bench [-- --major 14|17 --scale 70 --parallel 1,2 --checksums CRC32C|SHA256 --compression zstd,off --runs 5 --keep --tidemark-only]
  *
  * On a generated cluster of at least 1 GB (pgbench -i, reused between runs from
  * /tmp/tidemark-bench-<major>), times side by side: Debian's pg_basebackup -Fp -X stream (PG 14
  * only: pg_basebackup 15 refuses 17), rsync -a of PGDATA over OpenSSH, and a Tidemark full backup
  * over SSH in a child process (bundled with esbuild like the shipped CLI; it reports its peak RSS,
- * VmHWM). One warm-up run of each, then --runs interleaved rounds; the best of each counts. The
+ * VmHWM), once per stream count and compression given: by default 1 and 2 streams, with network
+ * compression (zstd, the default setting) and without. pgbench's tables compress far better than
+ * most real data, so the uncompressed rows tell what the copy itself costs. One warm-up run of each, then --runs interleaved rounds; the best of each counts. The
  * page cache is warm for all, and every run writes to a new directory after a sync.
  * BENCH_VERBOSE=1 shows Tidemark's job log; BENCH_PROF=<dir> writes its CPU profiles there.
  */
@@ -19,6 +21,7 @@ import { LabCluster } from '../test/lab/cluster';
 import { chownTreeToPostgres, makePostgresDir } from '../test/lab/os-user';
 import { debianBin, repoRoot, type LabMajor } from '../test/lab/pg-bin';
 import type { ChildJob } from './bench-child';
+import type { NetworkCompression } from '../shared/models/settings';
 import { initPgbench } from '../test/lab/pgbench';
 import { startSshd } from '../test/lab/sshd';
 
@@ -31,6 +34,7 @@ interface TidemarkRun {
   readonly cpuUser: number;
   readonly cpuSys: number;
   readonly mainCpu: number;
+  readonly copy?: { bytes: number; wireBytes?: number };
   readonly error?: unknown;
 }
 
@@ -48,8 +52,9 @@ async function main(): Promise<void> {
     options: {
       major: { type: 'string', default: '14' },
       scale: { type: 'string', default: '70' },
-      parallel: { type: 'string', default: '2' },
+      parallel: { type: 'string', default: '1,2' },
       checksums: { type: 'string', default: 'CRC32C' },
+      compression: { type: 'string', default: 'zstd,off' },
       runs: { type: 'string', default: '5' },
       keep: { type: 'boolean', default: false },
       'tidemark-only': { type: 'boolean', default: false },
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
   const childBundle = join(repoRoot, 'dist', 'bench', 'child.cjs');
   await build({
     entryPoints: [join(repoRoot, 'scripts', 'bench-child.ts')], outfile: childBundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    external: ['ssh2', 'cpu-features', '@node-rs/crc32', 'pg-native'], logLevel: 'warning',
+    external: ['ssh2', 'cpu-features', '@node-rs/crc32', 'zstd-napi', 'pg-native'], logLevel: 'warning',
   });
   const sshd = await startSshd();
   const out = mkdtempSync(join(tmpdir(), 'tidemark-bench-out-'));
@@ -125,28 +130,35 @@ async function main(): Promise<void> {
         timed(() =>
           run('sh', ['-c', `${sshCmd} -c aes128-gcm@openssh.com ${sshd.user}@${sshd.host} "cd ${cluster.pgdata} && tar -cf - --exclude='./pg_wal/*' ." > /dev/null`]).then(() => {}),
         );
-    const job: ChildJob = {
+    const job: Omit<ChildJob, 'compression' | 'parallel'> = {
       cluster: { host: cluster.host, port: cluster.port, password: cluster.password, pgdata: cluster.pgdata, name: cluster.name },
       ssh: { host: sshd.host, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, fingerprint: sshd.hostKeyFingerprint, keyType: sshd.hostKeyType },
-      parallel: Number(values.parallel),
       checksums: values.checksums === 'SHA256' ? 'SHA256' : 'CRC32C',
       root: '',
     };
-    const tidemarkRuns: TidemarkRun[] = [];
-    const tidemarkName = `Tidemark over SSH (${job.parallel} streams, ${job.checksums})`;
-    tools[tidemarkName] = async () => {
-      mkdirSync(dest);
-      const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
-      const p = spawn(process.execPath, [...prof, childBundle, JSON.stringify({ ...job, root: dest })], { stdio: ['ignore', 'pipe', process.env.BENCH_VERBOSE ? 'inherit' : 'ignore'] });
-      let text = '';
-      p.stdout.on('data', (d: Buffer) => (text += d.toString()));
-      await new Promise((r) => p.once('close', r));
-      const report = JSON.parse(text.trim().split('\n').pop() || '{}') as TidemarkRun;
-      if (report.status !== 'DONE') throw new Error(`Tidemark's backup failed: ${JSON.stringify(report)}`);
-      tidemarkRuns.push(report);
-      // The job's own time: what a user of the app or the CLI waits for, without node's start-up.
-      return report.seconds;
-    };
+    const compressions = values.compression.split(',').map((c): NetworkCompression => (c.trim() === 'off' ? 'off' : 'zstd'));
+    const streamCounts = values.parallel.split(',').map(Number);
+    if (streamCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 8)) throw new Error(`--parallel takes stream counts from 1 to 8, comma-separated: ${values.parallel}`);
+    const tidemarkRuns = new Map<string, TidemarkRun[]>();
+    for (const compression of compressions) for (const parallel of streamCounts) {
+      const name = `Tidemark over SSH (${compression === 'zstd' ? 'zstd' : 'uncompressed'}, ${parallel} stream${parallel > 1 ? 's' : ''})`;
+      tidemarkRuns.set(name, []);
+      tools[name] = async () => {
+        mkdirSync(dest);
+        const prof = process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+        const p = spawn(process.execPath, [...prof, childBundle, JSON.stringify({ ...job, compression, parallel, root: dest } satisfies ChildJob)], {
+          stdio: ['ignore', 'pipe', process.env.BENCH_VERBOSE ? 'inherit' : 'ignore'],
+        });
+        let text = '';
+        p.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        await new Promise((r) => p.once('close', r));
+        const report = JSON.parse(text.trim().split('\n').pop() || '{}') as TidemarkRun;
+        if (report.status !== 'DONE') throw new Error(`Tidemark's backup failed: ${JSON.stringify(report)}`);
+        tidemarkRuns.get(name)!.push(report);
+        // The job's own time: what a user of the app or the CLI waits for, without node's start-up.
+        return report.seconds;
+      };
+    }
     if (!withPgbb) console.log(others ? '  pg_basebackup: skipped (Debian pg_basebackup 15 refuses PostgreSQL 16+)' : '  pg_basebackup and rsync: skipped (--tidemark-only)');
 
     console.log(`One warm-up run each, then ${runs} interleaved round(s); best of ${runs} counts.`);
@@ -154,7 +166,7 @@ async function main(): Promise<void> {
       await settle();
       await fn();
     }
-    tidemarkRuns.length = 0;
+    for (const r of tidemarkRuns.values()) r.length = 0;
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
     for (let r = 1; r <= runs; r++) {
       for (const [name, fn] of Object.entries(tools)) {
@@ -176,19 +188,23 @@ async function main(): Promise<void> {
     for (const name of Object.keys(tools)) {
       console.log(`  ${name.padEnd(44)} ${fmt(best(name)).padStart(8)} ${fmt(median(name)).padStart(8)}   ${times[name].map((t) => t.toFixed(2)).join(' ')}`);
     }
-    const tm = best(tidemarkName)!;
-    const peakMb = Math.max(...tidemarkRuns.map((r) => (r.peakRssKb ?? 0) / 1024));
     const verdict = (ok: boolean): string => (ok ? 'MET' : 'NOT MET');
-    console.log('');
     const pgbb = best('pg_basebackup -Fp -X stream');
     const rsync = best('rsync -a over OpenSSH');
-    if (pgbb) console.log(`  Tidemark / pg_basebackup  ${(tm / pgbb).toFixed(2)}   target ≤ 0.80   ${verdict(tm / pgbb <= 0.8)}`);
-    if (rsync) console.log(`  Tidemark / rsync -a       ${(tm / rsync).toFixed(2)}   target ≤ 0.50   ${verdict(tm / rsync <= 0.5)}`);
     const floor = best(floorName);
-    if (floor && pgbb) console.log(`  SSH transport alone / pg_basebackup  ${(floor / pgbb).toFixed(2)}   (OpenSSH moving the same bytes to /dev/null, nothing written)`);
-    console.log(`  Tidemark peak RSS         ${peakMb.toFixed(0)} MB   target ≤ 200 MB   ${verdict(peakMb <= 200)}`);
-    const cpu = tidemarkRuns.map((r) => (r.cpuUser + r.cpuSys).toFixed(1)).join(' ');
-    console.log(`  Tidemark CPU per run (user+sys, incl. node start-up): process ${cpu} s; main thread ${tidemarkRuns.map((r) => r.mainCpu.toFixed(1)).join(' ')} s`);
+    if (floor && pgbb) console.log(`\n  SSH transport alone / pg_basebackup  ${(floor / pgbb).toFixed(2)}   (OpenSSH moving the same bytes to /dev/null, nothing written)`);
+    for (const [name, reports] of tidemarkRuns) {
+      const tm = best(name)!;
+      const peakMb = Math.max(...reports.map((r) => (r.peakRssKb ?? 0) / 1024));
+      const wire = reports[0]?.copy?.wireBytes;
+      const bytes = reports[0]?.copy?.bytes;
+      console.log(`\n  ${name}${wire && bytes && wire < bytes ? `: ${(bytes / 2 ** 20).toFixed(0)} MB sent as ${(wire / 2 ** 20).toFixed(0)} MB (${(bytes / wire).toFixed(1)}:1)` : ''}`);
+      if (pgbb) console.log(`    / pg_basebackup  ${(tm / pgbb).toFixed(2)}   target ≤ 0.80   ${verdict(tm / pgbb <= 0.8)}`);
+      if (rsync) console.log(`    / rsync -a       ${(tm / rsync).toFixed(2)}   target ≤ 0.50   ${verdict(tm / rsync <= 0.5)}`);
+      console.log(`    peak RSS         ${peakMb.toFixed(0)} MB   target ≤ 200 MB   ${verdict(peakMb <= 200)}`);
+      const cpu = reports.map((r) => (r.cpuUser + r.cpuSys).toFixed(1)).join(' ');
+      console.log(`    CPU per run (user+sys, incl. node start-up): process ${cpu} s; main thread ${reports.map((r) => r.mainCpu.toFixed(1)).join(' ')} s`);
+    }
     console.log(`  Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter}; ${cpus().length} CPUs`);
     console.log('  Tidemark time is its job (start to done, as the app and CLI see it); the others are whole processes.');
   } finally {

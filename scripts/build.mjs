@@ -20,7 +20,7 @@ const node = {
   sourcemap: true,
   logLevel: 'warning',
   // Native or optional modules stay outside the bundle; ESM-only packages (conf, electron-store) go in.
-  external: ['electron', 'ssh2', 'cpu-features', '@node-rs/crc32', 'pg-native', 'bufferutil', 'utf-8-validate', 'playwright', 'playwright-core'],
+  external: ['electron', 'ssh2', 'cpu-features', '@node-rs/crc32', 'zstd-napi', 'pg-native', 'bufferutil', 'utf-8-validate', 'playwright', 'playwright-core'],
   define: { 'import.meta.url': '__tidemark_import_meta_url' },
   banner: { js: "const __tidemark_import_meta_url = require('url').pathToFileURL(__filename).href;" },
 };

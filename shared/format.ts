@@ -29,3 +29,9 @@ export function formatDuration(seconds: number): string {
   if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
   return h % 24 ? `${Math.floor(h / 24)} days ${h % 24} h` : `${Math.floor(h / 24)} days`;
 }
+
+/** How a backup's data crossed the network: "zstd, 47 MB sent (22.7:1)", or null when uncompressed. */
+export function formatWire(copy: { readonly bytes: number; readonly compression?: string; readonly wireBytes?: number }): string | null {
+  if (copy.compression !== 'zstd' || !copy.wireBytes) return null;
+  return `zstd, ${formatBytes(copy.wireBytes)} sent (${(copy.bytes / copy.wireBytes).toFixed(1)}:1)`;
+}

@@ -2,7 +2,7 @@ import type { BackupRecord } from '../../shared/models/backup';
 import type { JobProgress } from '../../shared/models/job';
 import type { ServerTestReport, ServerView } from '../../shared/models/server';
 import type { AppError } from '../../shared/result';
-import { formatBytes as bytes, formatDuration as duration } from '../../shared/format';
+import { formatBytes as bytes, formatDuration as duration, formatWire } from '../../shared/format';
 
 /** A table with left-aligned columns. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -64,7 +64,10 @@ export function backupSummary(b: BackupRecord, path?: string): string {
     `  size         ${bytes(b.sizeBytes)} in ${b.fileCount} files${b.walFileCount !== undefined ? `, ${b.walFileCount} WAL segments` : ''}`,
   ];
   if (b.startLsn) lines.push(`  WAL          ${b.startLsn} (${b.startWal ?? '?'}) → ${b.stopLsn ?? '?'} (${b.stopWal ?? '?'}), timeline ${b.timeline ?? '?'}`);
-  if (b.copy) lines.push(`  copy         ${duration(secs)}, ${bytes(b.copy.throughputBytesPerSec)}/s`);
+  if (b.copy) {
+    const wire = formatWire(b.copy);
+    lines.push(`  copy         ${duration(secs)}, ${bytes(b.copy.throughputBytesPerSec)}/s${wire ? `; ${wire}` : ''}`);
+  }
   if (b.error?.hint) lines.push(`  hint         ${b.error.hint}`);
   if (path) lines.push(`  folder       ${path}`);
   return lines.join('\n');

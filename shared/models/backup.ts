@@ -16,6 +16,10 @@ export interface CopyStats {
   readonly bytes: number;
   readonly seconds: number;
   readonly throughputBytesPerSec: number;
+  /** How the data crossed the network (absent in backups taken before compression existed). */
+  readonly compression?: 'zstd' | 'none';
+  /** Bytes that crossed the network, compressed or not. */
+  readonly wireBytes?: number;
 }
 
 /** backup.json, one per backup folder in the catalog. */

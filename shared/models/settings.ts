@@ -4,6 +4,9 @@ import type { BackupMode } from './server';
 /** backup_manifest's per-file checksums (pg_basebackup --manifest-checksums). */
 export type ManifestChecksums = 'CRC32C' | 'SHA256';
 
+/** How copy streams travel over SSH: zstd-compressed by the database host when it has zstd. */
+export type NetworkCompression = 'zstd' | 'off';
+
 export interface AppSettings {
   /** The catalog: one folder per server, one per backup below it. */
   readonly backupRoot: string;
@@ -15,6 +18,7 @@ export interface AppSettings {
   readonly defaultMaxBackupAgeHours: number;
   /** CRC32C, pg_basebackup's default, is cheapest; SHA256 for a cryptographic digest. */
   readonly manifestChecksums: ManifestChecksums;
+  readonly networkCompression: NetworkCompression;
 }
 
 export interface SettingsView {

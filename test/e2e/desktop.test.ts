@@ -185,7 +185,7 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
     }
   });
 
-  it('changes the settings: default mode, parallel streams and manifest checksums, saved in the engine', async () => {
+  it('changes the settings: default mode, parallel streams, manifest checksums and network compression, saved in the engine', async () => {
     await app.page.getByRole('button', { name: 'Settings', exact: true }).click();
     const settings = app.page.getByRole('form', { name: 'Settings' });
     await settings.waitFor();
@@ -197,14 +197,18 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
     await settings.getByRole('radio', { name: /^Exclusive/ }).check();
     assert.equal(await settings.getByLabel('Manifest checksums').inputValue(), 'CRC32C');
     await settings.getByLabel('Manifest checksums').selectOption({ label: 'SHA-256' });
+    const compression = settings.getByRole('checkbox', { name: /^Network compression/ });
+    assert.equal(await compression.isChecked(), true, 'on by default');
+    await compression.uncheck();
     await settings.getByRole('button', { name: 'Save settings' }).click();
     await settings.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const saved = await app.engine.handlers['settings:get']();
     assert.equal(saved.settings.parallel, 3);
     assert.equal(saved.settings.defaultMode, 'exclusive');
     assert.equal(saved.settings.manifestChecksums, 'SHA256');
+    assert.equal(saved.settings.networkCompression, 'off');
     await shots('settings');
-    await app.engine.handlers['settings:update']({ parallel: 4, defaultMode: 'concurrent', manifestChecksums: 'CRC32C' });
+    await app.engine.handlers['settings:update']({ parallel: 4, defaultMode: 'concurrent', manifestChecksums: 'CRC32C', networkCompression: 'zstd' });
   });
 
   it('offers edit and delete for the selected server in the sidebar; Escape closes the question', async () => {

@@ -85,7 +85,12 @@ describe('a backup under write load restores, starts and keeps its data', () => 
       assert.equal(listed.id, done.backupId);
       assert.equal(listed.status, 'DONE');
 
-      assert.match(readFileSync(join(backupDir(h.root, server.id, done.backupId), LOG_FILE), 'utf8'), /big file\(s\) were copied in byte ranges/);
+      const log = readFileSync(join(backupDir(h.root, server.id, done.backupId), LOG_FILE), 'utf8');
+      assert.match(log, /big file\(s\) were copied in byte ranges/);
+      // Over SSH the database host compresses the streams (the default), tar's and dd's alike.
+      assert.match(log, /Network compression: zstd -1 on the database host/);
+      assert.equal(rec.copy?.compression, 'zstd');
+      assert.ok(rec.copy.wireBytes! > 0 && rec.copy.wireBytes! < rec.copy.bytes / 2, `${rec.copy.wireBytes} bytes sent for ${rec.copy.bytes}`);
       const verify = await verifyBackup(h, server.id, done.backupId, c.parseWal);
       assert.match(verify, /backup successfully verified/);
 
@@ -105,8 +110,8 @@ describe('a backup under write load restores, starts and keeps its data', () => 
   }
 });
 
-test('SHA-256 manifest checksums, for who wants a cryptographic digest: no byte ranges, verified, restored', async () => {
-  const sha = makeHarness({ parallel: 2, manifestChecksums: 'SHA256' });
+test('SHA-256 manifest checksums and no network compression: no byte ranges, verified, restored', async () => {
+  const sha = makeHarness({ parallel: 2, manifestChecksums: 'SHA256', networkCompression: 'off' });
   try {
     const cluster = lab.clusters.pg17!.primary;
     const server = labServer(lab, cluster);
@@ -115,7 +120,12 @@ test('SHA-256 manifest checksums, for who wants a cryptographic digest: no byte 
     assert.equal(done.status, 'DONE', JSON.stringify(done.error));
     const manifest = JSON.parse(readFileSync(join(backupDataDir(sha.root, server.id, done.backupId), 'backup_manifest'), 'utf8'));
     assert.ok(manifest.Files.length > 100 && manifest.Files.every((f: { 'Checksum-Algorithm': string }) => f['Checksum-Algorithm'] === 'SHA256'));
-    assert.doesNotMatch(readFileSync(join(backupDir(sha.root, server.id, done.backupId), LOG_FILE), 'utf8'), /byte ranges/);
+    const log = readFileSync(join(backupDir(sha.root, server.id, done.backupId), LOG_FILE), 'utf8');
+    assert.doesNotMatch(log, /byte ranges/);
+    assert.match(log, /Network compression is off \(settings\)/);
+    assert.equal(done.backup.copy?.compression, 'none');
+    // tar's headers and padding come on top of the files' bytes.
+    assert.ok(done.backup.copy.wireBytes! >= done.backup.copy.bytes);
     assert.match(await verifyBackup(sha, server.id, done.backupId, false), /backup successfully verified/);
     const restored = await restoreAndStart(sha, server.id, done.backupId, cluster);
     try {

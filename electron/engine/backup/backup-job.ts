@@ -15,6 +15,7 @@ import { parseBackupLabel } from './backup-label';
 import { BackupSession, stopExclusiveBackupElsewhere } from './backup-session';
 import { backupDataDir, backupDir, LOG_FILE, writeBackupRecord } from './catalog';
 import { copyDataDir, type CopyProgress } from './copy-controller';
+import { chooseWireCompression } from './remote-read';
 import { listDataDir } from './file-list';
 import { fsyncPaths, fsyncTree } from './fsync-tree';
 import { mapFsError } from './fs-errors';
@@ -115,7 +116,12 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     throwIfAborted(job.signal);
 
     job.phase('copy');
-    const listing = await listDataDir(transports[0], pgdata, strategy.mode, job.signal);
+    const [listing, wire] = await Promise.all([
+      listDataDir(transports[0], pgdata, strategy.mode, job.signal),
+      chooseWireCompression(transports[0], settings.networkCompression, job.signal),
+    ]);
+    const compression = wire.compression;
+    info(wire.reason);
     job.update({ bytesTotal: listing.totalBytes, filesTotal: listing.files.length, bytesDone: 0, filesDone: 0 });
     const parallel = Math.max(1, Math.min(settings.parallel || 1, 8));
     info(`Copying ${listing.files.length} files, ${formatBytes(listing.totalBytes)}, with ${parallel} stream(s)`);
@@ -129,7 +135,7 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     const tick = setInterval(() => job.update({ ...progress }), 200);
     let copy;
     try {
-      copy = await copyDataDir({ transports, pgdata, dest, listing, parallel, checksums, signal: job.signal, progress, onFileCopied: o.onFileCopied });
+      copy = await copyDataDir({ transports, pgdata, dest, listing, parallel, checksums, compression, signal: job.signal, progress, onFileCopied: o.onFileCopied });
     } finally {
       clearInterval(tick);
       job.update({ ...progress });
@@ -142,7 +148,8 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
       info(`${copy.warnings.length} file(s) changed while read, as expected on a live server (WAL replay repairs them): ${shown}${copy.warnings.length > 3 ? ' …' : ''}`);
     }
     if (copy.vanished.length) info(`${copy.vanished.length} file(s) vanished during the copy (dropped relations; WAL replay covers them)`);
-    info(`Copied ${copy.files.length} files, ${formatBytes(copy.bytes)} in ${copy.seconds.toFixed(1)} s (${formatBytes(copy.bytes / Math.max(copy.seconds, 0.001))}/s)`);
+    const sent = compression === 'none' ? '' : `; ${formatBytes(copy.wireBytes)} crossed the network (${(copy.bytes / Math.max(copy.wireBytes, 1)).toFixed(1)}:1)`;
+    info(`Copied ${copy.files.length} files, ${formatBytes(copy.bytes)} in ${copy.seconds.toFixed(1)} s (${formatBytes(copy.bytes / Math.max(copy.seconds, 0.001))}/s)${sent}`);
 
     job.phase('stop');
     throwIfAborted(job.signal);
@@ -165,7 +172,7 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     job.phase('wal');
     const wal = await collectWal({
       transport: transports[0], pgdata, dest, timeline: label.timeline, startLsn: label.startLsn, stopLsn: stop.stopLsn,
-      segmentSize, role: facts.role, signal: job.signal, onBytes: () => {}, log: info,
+      segmentSize, role: facts.role, signal: job.signal, compression, onBytes: () => {}, log: info,
     });
     info(`Copied ${wal.segments.length} WAL segment(s) ${wal.segments[0]} … ${wal.segments[wal.segments.length - 1]}`);
     await session.close(); // drops the temporary slot
@@ -202,7 +209,13 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
       fileCount: files.length,
       walFileCount: wal.segments.length,
       tablespaces,
-      copy: { bytes: copy.bytes, seconds: copy.seconds, throughputBytesPerSec: Math.round(copy.bytes / Math.max(copy.seconds, 0.001)) },
+      copy: {
+        bytes: copy.bytes,
+        seconds: copy.seconds,
+        throughputBytesPerSec: Math.round(copy.bytes / Math.max(copy.seconds, 0.001)),
+        compression,
+        wireBytes: copy.wireBytes,
+      },
     });
     job.phase('done');
     info(`Backup ${job.backupId} is complete: ${formatBytes(size)}`);

@@ -9,6 +9,7 @@ import type { DataDirListing, RemoteFile } from './file-list';
 import { mapFsError } from './fs-errors';
 import type { ManifestFile } from './manifest';
 import { safeJoin, tarCopy } from './tar-copy';
+import type { WireCompression } from './remote-read';
 
 /** Live counters the job turns into progress events. */
 export interface CopyProgress {
@@ -26,6 +27,7 @@ export interface CopyOptions {
   readonly listing: DataDirListing;
   readonly parallel: number;
   readonly checksums: ChecksumAlgorithm;
+  readonly compression: WireCompression;
   readonly signal: AbortSignal;
   readonly progress: CopyProgress;
   /** Test hook: runs after each file is written; the copy waits for it. */
@@ -39,6 +41,8 @@ export interface CopyOutcome {
   /** Files copied as byte ranges over several streams. */
   readonly splitFiles: number;
   readonly bytes: number;
+  /** What crossed the network: less than bytes when the streams were compressed. */
+  readonly wireBytes: number;
   readonly seconds: number;
 }
 
@@ -60,11 +64,13 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
     await opts.onFileCopied?.(f.path);
   };
   const split = new SplitFiles(opts.dest, onFile, vanished);
+  let wireBytes = 0;
+  const wire = { compression: opts.compression, onWireBytes: (n: number) => (wireBytes += n) };
   const runRanges = async (ranges: readonly FileRange[], transport: Transport, signal: AbortSignal): Promise<void> => {
     const stream: SinkStream = { pool: new SlotPool(), algorithm: opts.checksums, onBytes: (n) => (opts.progress.bytesDone += n) };
     for (const range of ranges) {
       opts.progress.currentFile = range.path;
-      const r = await rangeCopy({ transport, remoteDir: opts.pgdata, range, localDir: opts.dest, signal, stream });
+      const r = await rangeCopy({ transport, remoteDir: opts.pgdata, range, localDir: opts.dest, signal, stream, ...wire });
       if (!r.vanished && r.warning) warnings.push(r.warning);
       await split.done(range, r.vanished ? null : r.checksum);
     }
@@ -77,6 +83,7 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
       localDir: opts.dest,
       signal,
       checksums: opts.checksums,
+      ...wire,
       onBytes: (n) => (opts.progress.bytesDone += n),
       onFileStart: (name) => (opts.progress.currentFile = name),
       onFile,
@@ -119,7 +126,7 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   }
   const bytes = files.reduce((n, f) => n + f.size, 0);
   const splitFiles = new Set(plan.flatMap((p) => p.ranges.map((r) => r.path))).size;
-  return { files, vanished, warnings, splitFiles, bytes, seconds: (Date.now() - t0) / 1000 };
+  return { files, vanished, warnings, splitFiles, bytes, wireBytes, seconds: (Date.now() - t0) / 1000 };
 }
 
 export interface StreamPlan {

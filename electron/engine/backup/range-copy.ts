@@ -3,7 +3,7 @@ import { shellQuote, type Transport } from '../transport/transport';
 import { FileSink, type SinkStream } from './file-sink';
 import { throwIfReadFailed, unreadableFile } from './copy-errors';
 import { mapFsError } from './fs-errors';
-import { chunksOf } from './stream-chunks';
+import { remoteRead, type WireCompression } from './remote-read';
 import { safeJoin } from './tar-copy';
 
 /** One byte range of a big file; ranges of one file go to different streams. */
@@ -27,6 +27,9 @@ export interface RangeCopyOptions {
   readonly localDir: string;
   readonly signal: AbortSignal;
   readonly stream: SinkStream;
+  readonly compression: WireCompression;
+  /** Bytes as they crossed the network. */
+  readonly onWireBytes?: (n: number) => void;
 }
 
 export type RangeCopyResult =
@@ -40,16 +43,16 @@ export type RangeCopyResult =
  */
 export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
   const { range, transport, signal } = o;
-  const command =
-    `cd ${shellQuote(o.remoteDir)} && LC_ALL=C exec dd if=${shellQuote(`./${range.path}`)} bs=${RANGE_UNIT} ` +
-    `skip=${range.offset / RANGE_UNIT} count=${Math.ceil(range.length / RANGE_UNIT)} status=none`;
-  const proc = transport.spawn(command, { signal });
-  let stderr = '';
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d: string) => {
-    if (stderr.length < 16 * 1024) stderr += d;
+  const read = remoteRead({
+    transport,
+    dir: o.remoteDir,
+    program: `dd if=${shellQuote(`./${range.path}`)} bs=${RANGE_UNIT} skip=${range.offset / RANGE_UNIT} count=${Math.ceil(range.length / RANGE_UNIT)} status=none`,
+    compression: o.compression,
+    signal,
+    ...(o.onWireBytes && { onWireBytes: o.onWireBytes }),
+    stderrLimit: 16 * 1024,
   });
-  proc.stdin.end();
+  read.stdin.end();
   const local = safeJoin(o.localDir, range.path);
   let checksum = '';
   let sink: FileSink | null = null;
@@ -61,7 +64,7 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
     sink = await FileSink.create({ localPath: local, relPath: range.path, mtime: range.mtime, size: range.length, offset: range.offset }, o.stream, (f) => {
       checksum = f.checksum;
     }).catch(localError);
-    for await (const chunk of chunksOf(proc.stdout)) {
+    for await (const chunk of read.chunks) {
       if (signal.aborted) throw signal.reason;
       const take = Math.min(chunk.length, range.length - got);
       if (take > 0) {
@@ -72,14 +75,14 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
     }
   } catch (e) {
     failure = e;
-    proc.kill();
+    read.kill();
   }
-  const exit = await proc.exit;
+  const end = await read.finish();
   if (signal.aborted) {
     await sink?.abandon();
     throw signal.reason;
   }
-  if (failure === undefined && exit.code === 0 && sink) {
+  if (failure === undefined && end.code === 0 && !end.compressorError && sink) {
     try {
       const short = range.length - got;
       for (let left = short; left > 0; left -= RANGE_UNIT) await sink.write(Buffer.alloc(Math.min(left, RANGE_UNIT)))?.catch(localError);
@@ -90,10 +93,10 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
     }
   }
   await sink?.abandon();
-  throwIfReadFailed(transport, exit.code, failure, range.path);
-  if (/No such file or directory/.test(stderr)) return { vanished: true };
-  if (/Permission denied/.test(stderr)) throw unreadableFile(stderr.trim());
-  throw new TidemarkError('SSH_COMMAND', `dd on the database host failed (exit ${exit.code}): ${stderr.trim() || 'no message'}`, {
+  throwIfReadFailed(transport, end.code, failure ?? end.compressorError, range.path);
+  if (/No such file or directory/.test(end.stderr)) return { vanished: true };
+  if (/Permission denied/.test(end.stderr)) throw unreadableFile(end.stderr.trim());
+  throw new TidemarkError('SSH_COMMAND', `dd on the database host failed (exit ${end.code}): ${end.stderr.trim() || 'no message'}`, {
     hint: 'dd (coreutils) must be installed on the database host.',
   });
 }

@@ -1,13 +1,13 @@
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { TidemarkError } from '../errors';
-import { shellQuote, type Transport } from '../transport/transport';
+import type { Transport } from '../transport/transport';
 import { mapFsError } from './fs-errors';
 import type { ChecksumAlgorithm } from './checksum';
 import { FileSink, SlotPool, type SinkStream } from './file-sink';
-import { chunksOf } from './stream-chunks';
 import type { ManifestFile } from './manifest';
 import { throwIfReadFailed, unreadableFile } from './copy-errors';
 import { readTar } from './tar-reader';
+import { remoteRead, type WireCompression } from './remote-read';
 
 export interface TarCopyOptions {
   readonly transport: Transport;
@@ -18,6 +18,9 @@ export interface TarCopyOptions {
   readonly localDir: string;
   readonly signal: AbortSignal;
   readonly checksums: ChecksumAlgorithm;
+  readonly compression: WireCompression;
+  /** Bytes as they crossed the network. */
+  readonly onWireBytes?: (n: number) => void;
   readonly onBytes: (n: number) => void;
   readonly onFileStart?: (name: string) => void;
   readonly onFile: (f: ManifestFile) => void | Promise<void>;
@@ -38,24 +41,22 @@ export async function tarCopy(opts: TarCopyOptions): Promise<TarCopyResult> {
   const { transport, signal } = opts;
   if (opts.names.length === 0) return { vanished: [], warnings: [] };
   // -h follows symlinks (tablespaces, a relocated pg_wal); C locale for parseable messages.
-  const command =
-    `cd ${shellQuote(opts.remoteDir)} && ` +
-    'LC_ALL=C exec tar -cf - -b 256 --no-recursion --null -h --no-wildcards --verbatim-files-from -T -';
-  const proc = transport.spawn(command, { signal });
-  let stderr = '';
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d: string) => {
-    if (stderr.length < 64 * 1024) stderr += d;
+  const read = remoteRead({
+    transport,
+    dir: opts.remoteDir,
+    program: 'tar -cf - -b 256 --no-recursion --null -h --no-wildcards --verbatim-files-from -T -',
+    compression: opts.compression,
+    signal,
+    ...(opts.onWireBytes && { onWireBytes: opts.onWireBytes }),
   });
-  proc.stdin.on('error', () => {}); // a dead remote side shows up as the exit status instead
-  proc.stdin.end(Buffer.from(opts.names.map((n) => `${n}\0`).join(''), 'utf8'));
+  read.stdin.end(Buffer.from(opts.names.map((n) => `${n}\0`).join(''), 'utf8'));
 
   const wanted = new Set(opts.names);
   const stream: SinkStream = { pool: new SlotPool(), algorithm: opts.checksums, onBytes: opts.onBytes };
   let open: FileSink | null = null;
   let readError: unknown;
   try {
-    await readTar(chunksOf(proc.stdout), async (entry) => {
+    await readTar(read.chunks, async (entry) => {
       if (signal.aborted) throw signal.reason;
       if (entry.type !== 'file') return { write() {}, end() {} };
       const local = safeJoin(opts.localDir, entry.name);
@@ -77,13 +78,13 @@ export async function tarCopy(opts: TarCopyOptions): Promise<TarCopyResult> {
     });
   } catch (e) {
     readError = e;
-    proc.kill();
+    read.kill();
   }
   await (open as FileSink | null)?.abandon();
-  const exit = await proc.exit;
+  const end = await read.finish();
   if (signal.aborted) throw signal.reason;
-  throwIfReadFailed(transport, exit.code, readError, 'the file stream');
-  return classifyTarExit(exit.code, stderr, [...wanted]);
+  throwIfReadFailed(transport, end.code, readError ?? end.compressorError, 'the file stream');
+  return classifyTarExit(end.code, end.stderr, [...wanted]);
 }
 
 const HARMLESS = [/: file changed as we read it$/, /: File shrank by \d+ bytes; padding with zeros$/, /Exiting with failure status due to previous errors$/];

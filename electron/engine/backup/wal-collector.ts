@@ -4,6 +4,7 @@ import type { ServerRole } from '../../../shared/models/server';
 import { TidemarkError } from '../errors';
 import type { Transport } from '../transport/transport';
 import { tarCopy } from './tar-copy';
+import type { WireCompression } from './remote-read';
 import { walSegmentsBetween } from './wal-names';
 
 export interface WalCollectOptions {
@@ -17,6 +18,7 @@ export interface WalCollectOptions {
   readonly segmentSize: number;
   readonly role: ServerRole;
   readonly signal: AbortSignal;
+  readonly compression: WireCompression;
   readonly onBytes: (n: number) => void;
   readonly log: (message: string) => void;
 }
@@ -46,6 +48,7 @@ export async function collectWal(opts: WalCollectOptions): Promise<{ readonly se
       signal: opts.signal,
       // The manifest lists no WAL file: the checksum is not used, CRC32C costs least.
       checksums: 'CRC32C',
+      compression: opts.compression,
       onBytes: opts.onBytes,
       onFile: () => {},
     });

@@ -21,6 +21,7 @@ export function defaultAppSettings(): AppSettings {
     parallel: 4,
     defaultMaxBackupAgeHours: 24 * 7,
     manifestChecksums: 'CRC32C',
+    networkCompression: 'zstd',
   };
 }
 

@@ -87,7 +87,7 @@ const server = {
 
 const settings = {
   type: 'object',
-  required: ['backupRoot', 'defaultMode', 'fastCheckpoint', 'parallel', 'defaultMaxBackupAgeHours', 'manifestChecksums'],
+  required: ['backupRoot', 'defaultMode', 'fastCheckpoint', 'parallel', 'defaultMaxBackupAgeHours', 'manifestChecksums', 'networkCompression'],
   additionalProperties: false,
   properties: {
     backupRoot: nonEmpty,
@@ -96,6 +96,7 @@ const settings = {
     parallel: { type: 'integer', minimum: 1, maximum: 8 },
     defaultMaxBackupAgeHours: { type: 'number', exclusiveMinimum: 0 },
     manifestChecksums: { enum: ['CRC32C', 'SHA256'] },
+    networkCompression: { enum: ['zstd', 'off'] },
   },
 } as const;
 

@@ -3,7 +3,7 @@ import type { BackupRecord } from '../../../shared/models/backup';
 import type { AppError } from '../../../shared/result';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorMessage } from '../../components/error-message';
-import { formatBytes, formatDateTime, formatDuration, formatRate } from '../../format';
+import { formatBytes, formatDateTime, formatDuration, formatRate, formatWire } from '../../format';
 import { useAppStore } from '../../store';
 import { selectActiveJob } from '../backup/backup-slice';
 import { selectReadOnly } from '../app/app-slice';
@@ -77,6 +77,7 @@ export function BackupDetailsPane({ serverId, backup: b, onClose }: { readonly s
         <dt>Size</dt>
         <dd>
           {formatBytes(b.sizeBytes)}, {b.fileCount} files{b.copy ? ` — copied at ${formatRate(b.copy.throughputBytesPerSec)}` : ''}
+          {b.copy && formatWire(b.copy) ? `; ${formatWire(b.copy)}` : ''}
         </dd>
         {b.tablespaces.length > 0 && (
           <>

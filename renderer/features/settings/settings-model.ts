@@ -1,4 +1,4 @@
-import type { AppSettings, BackupMode, ManifestChecksums } from '../../../shared/models/index';
+import type { AppSettings, BackupMode, ManifestChecksums, NetworkCompression } from '../../../shared/models/index';
 
 /** The settings form without React: what the user typed, checked, and as a settings:update patch. */
 export interface SettingsFormValues {
@@ -7,6 +7,7 @@ export interface SettingsFormValues {
   readonly parallel: string;
   readonly fastCheckpoint: boolean;
   readonly manifestChecksums: ManifestChecksums;
+  readonly networkCompression: NetworkCompression;
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsFormValues, string>>;
@@ -20,6 +21,7 @@ export const settingsValues = (s: AppSettings): SettingsFormValues => ({
   parallel: String(s.parallel),
   fastCheckpoint: s.fastCheckpoint,
   manifestChecksums: s.manifestChecksums,
+  networkCompression: s.networkCompression,
 });
 
 export function validateSettings(v: SettingsFormValues): SettingsErrors {
@@ -39,4 +41,5 @@ export const settingsPatch = (v: SettingsFormValues): Partial<AppSettings> => ({
   parallel: Number(v.parallel.trim()),
   fastCheckpoint: v.fastCheckpoint,
   manifestChecksums: v.manifestChecksums,
+  networkCompression: v.networkCompression,
 });

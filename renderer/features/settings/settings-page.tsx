@@ -122,6 +122,10 @@ export function SettingsPage() {
             <input type="checkbox" checked={values.fastCheckpoint} onChange={(e) => set('fastCheckpoint', e.target.checked)} />
             Fast checkpoint — start at once instead of waiting for the next checkpoint
           </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={values.networkCompression === 'zstd'} onChange={(e) => set('networkCompression', e.target.checked ? 'zstd' : 'off')} />
+            Network compression — the database host compresses the copy with zstd, if it has it; fewer bytes to send, some of its CPU
+          </label>
           <Field label="Manifest checksums" description="What backup_manifest records for each file, for pg_verifybackup. CRC32C is pg_basebackup's default and the fastest; SHA-256 costs more CPU during the copy.">
             {(p) => (
               <select id={p.id} aria-describedby={p.describedBy} className="input-narrow" value={values.manifestChecksums} onChange={(e) => set('manifestChecksums', e.target.value as ManifestChecksums)}>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { formatAge, formatBytes, formatDuration, secondsBetween } from '../../../renderer/format';
+import { formatAge, formatBytes, formatDuration, formatWire, secondsBetween } from '../../../renderer/format';
 
 it('writes sizes like pg_size_pretty', () => {
   assert.equal(formatBytes(0), '0 bytes');
@@ -21,4 +21,10 @@ it('writes durations and ages', () => {
   assert.equal(formatAge('2026-11-20T12:00:00Z', now), '3 days ago');
   assert.equal(secondsBetween('2026-11-23T12:00:00Z', '2026-11-23T12:01:30Z'), 90);
   assert.equal(secondsBetween('2026-11-23T12:00:00Z', undefined), undefined);
+});
+
+it('says how a backup crossed the network, when it was compressed', () => {
+  assert.equal(formatWire({ bytes: 1124864000, compression: 'zstd', wireBytes: 49545216 }), 'zstd, 47 MB sent (22.7:1)');
+  assert.equal(formatWire({ bytes: 1124864000, compression: 'none', wireBytes: 1124864000 }), null);
+  assert.equal(formatWire({ bytes: 1124864000 }), null, 'a backup from before compression existed');
 });
