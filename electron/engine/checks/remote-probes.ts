@@ -67,15 +67,16 @@ export function parseOdUint64(out: string): string {
 }
 
 /** The first lines of `tar --version` and `find --version`; null for a missing tool. */
-export async function toolVersions(transport: Transport): Promise<{ tar: string | null; find: string | null }> {
+/** The first line of `--version` of the tools a backup uses; null for one that is missing. */
+export async function toolVersions(transport: Transport): Promise<{ tar: string | null; find: string | null; zstd: string | null }> {
   const version = (tool: string): string =>
     `if command -v ${tool} >/dev/null 2>&1; then echo "${tool}=$(${tool} --version 2>&1 | head -n 1)"; else echo "${tool}=(missing)"; fi`;
-  const kv = parseKeyValues(await run(transport, `${version('tar')}\n${version('find')}`));
+  const kv = parseKeyValues(await run(transport, ['tar', 'find', 'zstd'].map(version).join('\n')));
   const value = (tool: string): string | null => {
     const v = kv.get(tool) ?? '';
     return v === '(missing)' ? null : v;
   };
-  return { tar: value('tar'), find: value('find') };
+  return { tar: value('tar'), find: value('find'), zstd: value('zstd') };
 }
 
 export interface LabelProbe {

@@ -57,13 +57,18 @@ export const toolsCheck: Check = {
   needs: ['transport'],
   async run(ctx) {
     const transport = await ctx.transport();
-    const { tar, find } = await toolVersions(transport);
+    const { tar, find, zstd } = await toolVersions(transport);
     const problems: string[] = [];
     if (tar === null) problems.push('tar is not installed');
     else if (!/GNU tar/.test(tar)) problems.push(`tar is "${tar}", not GNU tar`);
     if (find === null) problems.push('find is not installed');
     else if (!/GNU findutils/.test(find)) problems.push(`find is "${find}", not GNU find`);
-    if (problems.length === 0) return ok(`${tar}; ${find} (on ${transport.description}).`);
+    if (problems.length === 0) {
+      // Optional: over SSH, zstd compresses the copy (settings.networkCompression).
+      const zstdVersion = zstd && (/v\d[\d.]*\d/.exec(zstd)?.[0] ?? zstd);
+      const compression = transport.kind !== 'ssh' ? '' : zstdVersion ? `; zstd ${zstdVersion} compresses the copy` : '; no zstd: the copy travels uncompressed';
+      return ok(`${tar}; ${find}${compression} (on ${transport.description}).`);
+    }
     return failed(
       `On ${transport.description}: ${problems.join('; ')}.`,
       'Tidemark lists the data directory with GNU find and streams it with GNU tar. Install them on the database host (Debian/Ubuntu: apt install tar findutils; RHEL: dnf install tar findutils; macOS: brew install gnu-tar findutils).',

@@ -91,8 +91,9 @@ test('probeLabel: no label, then a label with a postmaster.pid naming a dead pro
   assert.equal(postmasterAlive(p), false);
 });
 
-test('toolVersions finds GNU tar and find here', async () => {
+test('toolVersions finds GNU tar, find and zstd here', async () => {
   const v = await toolVersions(transport);
   assert.match(v.tar ?? '', /GNU tar/);
   assert.match(v.find ?? '', /GNU findutils/);
+  assert.match(v.zstd ?? '', /Zstandard CLI/);
 });
