@@ -1,6 +1,6 @@
 import type { Handlers } from '../../shared/contract';
 import type { AppInfo } from '../../shared/models/settings';
-import { createBackupService } from './backup/backup-service';
+import { createBackupService, type BackupServiceOptions } from './backup/backup-service';
 import { createCheckService } from './checks/check-service';
 import type { EngineContext } from './context';
 import { TidemarkError } from './errors';
@@ -29,6 +29,8 @@ export interface EngineOptions {
   readonly secrets?: (settings: SettingsStore) => SecretStore;
   readonly services?: ShellServices;
   readonly version?: string;
+  /** Test hook of the backup service (BackupServiceOptions.onFileCopied). */
+  readonly onFileCopied?: BackupServiceOptions['onFileCopied'];
 }
 
 export interface Engine {
@@ -59,7 +61,7 @@ export function createEngine(options: EngineOptions): Engine {
   };
   // Checks gate the backups, and need to know which backups run: bound late, both ways.
   const checks = createCheckService(ctx, { runningJob: (serverId) => backups.runningJob(serverId) });
-  const backups = createBackupService(ctx, { gate: (server, mode) => checks.gate(server, mode) });
+  const backups = createBackupService(ctx, { gate: (server, mode) => checks.gate(server, mode), ...(options.onFileCopied && { onFileCopied: options.onFileCopied }) });
   const sandbox = createSandboxService({ bus, settings, servers });
 
   if (services.notify) {

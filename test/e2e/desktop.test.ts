@@ -4,7 +4,7 @@
  * Screenshots of each screen at 1280×800 and 1024×700 go to test-results/screenshots/desktop-*.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright';
 import { sleep } from '../lab/cluster';
 import { getLab, type Lab } from '../lab/lab';
@@ -42,6 +42,8 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
     server = new ServerPage(app.page);
     panels = new BackupPanels(app.page);
   });
+  // A test that paced the copy and failed half-way must not slow down the next ones.
+  afterEach(() => app?.paceCopy(0));
   after(async () => {
     await app?.close(); // removes the temp settings folder and the backup root in it
     await closeChromium();
@@ -87,6 +89,8 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
 
   it('backs up the standby: the phases and the progress bar advance, and a DONE row with its size appears', async () => {
     const seen = await panels.recordProgress();
+    // Paced (about 3 s for the standby's ~1000 files), so the live view has a copy to show.
+    app.paceCopy(3);
     await panels.backUpNow.click();
     await panels.jobPanel.waitFor({ timeout: 20_000 });
     await app.page.locator('section.job-panel[data-phase="copy"]').waitFor({ timeout: 60_000 });
@@ -115,8 +119,8 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
 
   it('cancels a running backup after confirmation, also after a window reload: a CANCELLED row', async () => {
     await app.page.setViewportSize(NARROW);
-    // One stream copies slower: room for the reload and the dialog before the copy could end.
-    await app.engine.handlers['settings:update']({ parallel: 1 });
+    // Paced (about 10 s for the standby's ~1000 files): room for the reload and the dialog.
+    app.paceCopy(10);
     await panels.backUpNow.click();
     await app.page.locator('section.job-panel[data-phase="copy"]').waitFor({ timeout: 60_000 });
     const backupId = await panels.jobBackupId();
@@ -140,7 +144,6 @@ describe('the desktop experience in the browser', { timeout: 600_000 }, () => {
     await panels.row(backupId).waitFor();
     assert.equal(await panels.cell(backupId, 'status').textContent(), 'CANCELLED');
     await waitForText(panels.historyTable.locator(`tr[data-error-for="${backupId}"]`), /cancelled/i);
-    await app.engine.handlers['settings:update']({ parallel: 4 });
     await app.page.setViewportSize(WIDE);
   });
 

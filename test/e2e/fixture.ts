@@ -30,6 +30,11 @@ export interface AppFixture {
   readonly settingsPath: string;
   /** Uncaught page errors, console errors and CSP violations: a test should end with none. */
   readonly problems: string[];
+  /**
+   * Makes the engine's copies wait `ms` after each file (0: full speed), so a test that acts on a
+   * running copy is not outrun by it: with compression a lab backup takes a second or two.
+   */
+  paceCopy(ms: number): void;
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -87,7 +92,8 @@ export async function startApp(options: AppOptions = {}): Promise<AppFixture> {
   };
   try {
     const staticDir = await renderer();
-    engine = createEngine({ settingsPath, shell: 'web' });
+    let pace = 0;
+    engine = createEngine({ settingsPath, shell: 'web', onFileCopied: () => (pace > 0 ? new Promise((r) => setTimeout(r, pace)) : undefined) });
     // Keep the catalog in the temp folder, not in the home directory (not possible read-only).
     if (options.settingsText === undefined) await engine.handlers['settings:update']({ backupRoot: join(dir, 'backups') });
     web = await startWebServer({ engine, host: '127.0.0.1', staticDir });
@@ -112,6 +118,9 @@ export async function startApp(options: AppOptions = {}): Promise<AppFixture> {
       dir,
       settingsPath,
       problems,
+      paceCopy: (ms) => {
+        pace = ms;
+      },
       async screenshot(name) {
         mkdirSync(SCREENSHOT_DIR, { recursive: true });
         const path = join(SCREENSHOT_DIR, `${name}.png`);

@@ -105,6 +105,29 @@ describe('a backup that cannot finish leaves nothing behind', () => {
     });
   }
 
+  // A cancel may land after the copy, as the DBA clicks: the job still ends, at once, and cleanly.
+  for (const phase of ['stop', 'wal', 'manifest'] as const) {
+    test(`cancel in the ${phase} phase (PG 17 standby): the job ends, nothing left behind`, async () => {
+      const cluster = lab.clusters.pg17!.standby!;
+      const id = await addServer(cluster);
+      const off = h.bus.on('job:progress', (p) => {
+        if (p.serverId === id && p.phase === phase) void h.service.cancel(p.jobId).catch(() => {});
+      });
+      try {
+        const t0 = Date.now();
+        const done = await backupAndWait(h, id);
+        assert.ok(Date.now() - t0 < 60_000, `the job ended after ${Date.now() - t0} ms`);
+        // In the manifest phase the backup may be complete already: then DONE is the truth.
+        assert.ok(done.status === 'CANCELLED' || (phase === 'manifest' && done.status === 'DONE'), `${done.status}: ${JSON.stringify(done.error)}`);
+        const [rec] = await h.service.list(id);
+        assert.equal(rec.status, done.status);
+        await assertClean(cluster);
+      } finally {
+        off();
+      }
+    });
+  }
+
   test('an unreadable file fails the backup with its name (PG 17 primary)', async () => {
     const cluster = lab.clusters.pg17!.primary;
     const id = await addServer(cluster);

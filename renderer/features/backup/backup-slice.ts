@@ -82,7 +82,12 @@ export const createBackupSlice: SliceCreator<BackupSlice> = (set, get, api) => {
         delete jobs[j.jobId];
         void get().loadBackups(j.serverId);
       }
-      for (const v of r.data) jobs[v.jobId] = { ...fromView(v), samples: jobs[v.jobId]?.samples ?? [] };
+      for (const v of r.data) {
+        // The engine may send a job's job:done before the list it took while the job still ran:
+        // the job has ended, whatever the list says.
+        if (jobs[v.jobId]?.done) continue;
+        jobs[v.jobId] = { ...fromView(v), samples: jobs[v.jobId]?.samples ?? [] };
+      }
       set({ jobs });
     },
 

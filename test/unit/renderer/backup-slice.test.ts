@@ -59,6 +59,26 @@ describe('backup slice', () => {
     stop();
   });
 
+  it('a job:done that overtakes the jobs:list answer wins: the job is not shown running for ever', async () => {
+    let answer!: (v: JobView[]) => void;
+    const { store, bus, stop } = storeWith(
+      {
+        'jobs:list': () => new Promise<JobView[]>((r) => (answer = r)),
+        'servers:list': async () => [],
+        'backups:list': async () => [record],
+      },
+      { start: true }, // a window just (re)loaded: it asks for the running jobs
+    );
+    await tick();
+    // The engine took the list while the job ran, then sent its job:done first.
+    bus.emit('job:done', { jobId: 'j1', serverId: 's1', backupId: record.id, status: 'CANCELLED', backup: record });
+    answer([{ jobId: 'j1', serverId: 's1', backupId: record.id, mode: 'concurrent', progress: progress({ phase: 'wal' }), log: [] }]);
+    await tick();
+    stop();
+    assert.equal(selectActiveJob('s1')(store.getState()), undefined);
+    assert.equal(selectFinishedJob('s1')(store.getState())?.done?.status, 'CANCELLED');
+  });
+
   it('after a lost connection, a job the engine no longer runs is dropped and its history reloaded', async () => {
     let running = true;
     let historyLoads = 0;
