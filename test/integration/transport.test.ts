@@ -143,6 +143,19 @@ for (const kind of ['local', 'ssh'] as const) {
       assert.ok(Date.now() - started < 5000);
     });
 
+    test('kill() at once, or an aborted signal, ends the command even before it has started', async () => {
+      for (const how of ['kill', 'signal'] as const) {
+        const started = Date.now();
+        const proc = how === 'kill' ? t.spawn('sleep 30') : t.spawn('sleep 30', { signal: AbortSignal.abort() });
+        if (how === 'kill') proc.kill(); // the channel is not open yet
+        proc.stdout.resume();
+        proc.stderr.resume();
+        const exit = await proc.exit;
+        assert.notEqual(exit.code, 0, how);
+        assert.ok(Date.now() - started < 4000, `${how}: took ${Date.now() - started} ms`);
+      }
+    });
+
     test('kill() ends a command whose output nobody reads', async () => {
       const proc = t.spawn(`cat ${shellQuote(bigFile)}`);
       proc.stderr.resume();

@@ -56,10 +56,11 @@ export class SshTransport implements Transport {
       stdout.end();
       resolveExit({ code: null });
     };
+    let closing = false;
     const kill = (): void => {
-      if (killed) return;
       killed = true;
-      if (!channel) return; // closed as soon as it opens
+      if (!channel || closing) return; // before the channel opens: onOpen closes it at once
+      closing = true;
       const ch = channel;
       // OpenSSH ≥ 7.9 delivers the signal; closing the channel covers older servers (the
       // command then gets EPIPE on its next write).
