@@ -82,7 +82,7 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
     await sink?.abandon();
     throw signal.reason;
   }
-  if (failure === undefined && end.code === 0 && !end.compressorError && sink) {
+  if (failure === undefined && end.code === 0 && sink) {
     try {
       const short = range.length - got;
       for (let left = short; left > 0; left -= RANGE_UNIT) await sink.write(Buffer.alloc(Math.min(left, RANGE_UNIT)))?.catch(localError);

@@ -59,7 +59,7 @@ export interface RemoteReadEnd {
   readonly code: number | null;
   /** The program's stderr (the status line of a compressed read removed). */
   readonly stderr: string;
-  /** Set when the compressor, not the program, failed; code is then the compressor's. */
+  /** Set when the compressor, not the program, failed; code is then the compressor's (never 0). */
   readonly compressorError?: TidemarkError;
 }
 

@@ -66,7 +66,6 @@ export function parseOdUint64(out: string): string {
   return BigInt(m[1]).toString();
 }
 
-/** The first lines of `tar --version` and `find --version`; null for a missing tool. */
 /** The first line of `--version` of the tools a backup uses; null for one that is missing. */
 export async function toolVersions(transport: Transport): Promise<{ tar: string | null; find: string | null; zstd: string | null }> {
   const version = (tool: string): string =>

@@ -22,6 +22,7 @@ export function BackupDetailsPane({ serverId, backup: b, onClose }: { readonly s
   const readOnly = useAppStore(selectReadOnly);
   const running = useAppStore(selectActiveJob(serverId))?.backupId === b.id;
   const [confirming, setConfirming] = useState(false);
+  const wire = b.copy ? formatWire(b.copy) : null;
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<AppError | null>(null);
   useEffect(() => {
@@ -77,7 +78,7 @@ export function BackupDetailsPane({ serverId, backup: b, onClose }: { readonly s
         <dt>Size</dt>
         <dd>
           {formatBytes(b.sizeBytes)}, {b.fileCount} files{b.copy ? ` — copied at ${formatRate(b.copy.throughputBytesPerSec)}` : ''}
-          {b.copy && formatWire(b.copy) ? `; ${formatWire(b.copy)}` : ''}
+          {wire ? `; ${wire}` : ''}
         </dd>
         {b.tablespaces.length > 0 && (
           <>
