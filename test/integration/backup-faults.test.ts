@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { LabCluster } from '../lab/cluster';
 import { getLab, type Lab } from '../lab/lab';
-import { backupAndWait, labServer, makeHarness, serverLeftovers, waitFor, type Harness } from './backup-harness';
+import { backupAndWait, labServer, makeHarness, removeRestored, restoreAndStart, serverLeftovers, verifyBackup, waitFor, type Harness } from './backup-harness';
 
 let lab: Lab;
 let h: Harness;
@@ -122,6 +122,18 @@ describe('a backup that cannot finish leaves nothing behind', () => {
         const [rec] = await h.service.list(id);
         assert.equal(rec.status, done.status);
         await assertClean(cluster);
+        if (done.status === 'DONE') {
+          // A backup that finished despite the late cancel must be a good one: verified, restored, started.
+          assert.match(await verifyBackup(h, id, done.backupId, false), /backup successfully verified/);
+          const restored = await restoreAndStart(h, id, done.backupId, cluster);
+          try {
+            assert.match(restored.logText(), /consistent recovery state reached/);
+            assert.equal(await restored.sql('select pg_is_in_recovery()'), 'f');
+          } finally {
+            await restored.stop('immediate');
+            removeRestored(restored);
+          }
+        }
       } finally {
         off();
       }
