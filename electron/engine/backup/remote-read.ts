@@ -72,9 +72,11 @@ export interface RemoteRead {
   finish(): Promise<RemoteReadEnd>;
 }
 
-// The program's status travels on stderr, since the pipeline's is the compressor's.
+// The program's status travels on stderr, since the pipeline's is the compressor's. It is not
+// anchored to a line start: the echo is one atomic write, but the shell and zstd write their own
+// messages to the same stderr in pieces, so the status can land in the middle of one of theirs.
 const STATUS_TAG = 'tidemark-read-status:';
-const STATUS_LINE = new RegExp(`^${STATUS_TAG}(\\d+)\\n?`, 'm');
+const STATUS_LINE = new RegExp(`${STATUS_TAG}(\\d+)\\n?`);
 
 /**
  * Runs a program on the database host that writes a stream (tar of files, dd of a range) and

@@ -105,6 +105,17 @@ describe('remote reads', () => {
     assert.equal(end.compressorError, undefined);
   });
 
+  test('the status is found when it lands in the middle of another line of stderr', async () => {
+    // What the shell and zstd do when they write a message in pieces while the status is echoed.
+    const read = remoteRead({ transport: local, dir, compression: 'zstd', program: `sh -c 'printf "sh: 1: " >&2; exit 3'` });
+    read.stdin.end();
+    await collect(read.chunks);
+    const end = await read.finish();
+    assert.equal(end.code, 3);
+    assert.equal(end.compressorError, undefined);
+    assert.equal(end.stderr, 'sh: 1: ');
+  });
+
   test('a compressor that fails is reported as zstd, with its message, not as the program', async () => {
     const t = sshLike((c) => c.replace('LC_ALL=C zstd -1', 'LC_ALL=C zstd-not-installed -1'));
     const read = remoteRead({ transport: t, dir, compression: 'zstd', program: 'echo hello' });
