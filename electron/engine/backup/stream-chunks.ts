@@ -1,5 +1,10 @@
-/** Adapts a readable stream to an async iterable of its chunks as they arrive (no concatenation). */
-export async function* chunksOf(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+/**
+ * Adapts a readable stream to an async iterable of its chunks as they arrive (no concatenation).
+ * It listens from the moment it is called, not from the first read: a child process that exits
+ * before anyone reads its stdout gets that stdout resumed by Node (child_process flushStdio), and
+ * whatever it held would be dropped, its end missed, and a late reader would wait for ever.
+ */
+export function chunksOf(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   const queue: Buffer[] = [];
   let done = false;
   let error: unknown;
@@ -27,22 +32,24 @@ export async function* chunksOf(stream: NodeJS.ReadableStream): AsyncGenerator<B
   stream.once('end', onEnd);
   stream.once('close', onEnd);
   stream.once('error', onError);
-  try {
-    for (;;) {
-      const c = queue.shift();
-      if (c) {
-        yield c;
-        continue;
+  return (async function* () {
+    try {
+      for (;;) {
+        const c = queue.shift();
+        if (c) {
+          yield c;
+          continue;
+        }
+        if (error) throw error;
+        if (done) return;
+        if (stream.isPaused()) stream.resume();
+        await new Promise<void>((r) => (wake = r));
       }
-      if (error) throw error;
-      if (done) return;
-      if (stream.isPaused()) stream.resume();
-      await new Promise<void>((r) => (wake = r));
+    } finally {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('close', onEnd);
+      stream.off('error', onError);
     }
-  } finally {
-    stream.off('data', onData);
-    stream.off('end', onEnd);
-    stream.off('close', onEnd);
-    stream.off('error', onError);
-  }
+  })();
 }

@@ -105,6 +105,18 @@ describe('remote reads', () => {
     assert.equal(end.compressorError, undefined);
   });
 
+  for (const compression of ['none', 'zstd'] as WireCompression[]) {
+    test(`${compression}: output of a program that ended before anyone read it is all there`, async () => {
+      const read = remoteRead({ transport: local, dir, compression, program: `sh -c 'printf hello; exit 1'` });
+      read.stdin.end();
+      const end = await read.finish();
+      // Node resumes the stdout of an exited child that nobody listens to, dropping what it held.
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal((await collect(read.chunks)).toString(), 'hello');
+      assert.equal(end.code, 1);
+    });
+  }
+
   test('the status is found when it lands in the middle of another line of stderr', async () => {
     // What the shell and zstd do when they write a message in pieces while the status is echoed.
     const read = remoteRead({ transport: local, dir, compression: 'zstd', program: `sh -c 'printf "sh: 1: " >&2; exit 3'` });
