@@ -2,7 +2,8 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import { TidemarkError } from '../errors';
 import type { Transport } from '../transport/transport';
 import { crc32cCombine, crc32cFromHex, crc32cHex, type ChecksumAlgorithm } from './checksum';
-import { SlotPool, type SinkStream } from './file-sink';
+import { SlotPool, SMALL_FILE_MAX, type SinkStream } from './file-sink';
+import { precreateFiles } from './precreate';
 import { RANGE_UNIT, rangeCopy, type FileRange } from './range-copy';
 import { PG_CONTROL } from './exclusions';
 import type { DataDirListing, RemoteFile } from './file-list';
@@ -96,6 +97,8 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   // Ranges need checksums that combine: CRC32C does, SHA-256 does not.
   const plan = planStreams(body, Math.max(1, opts.parallel), opts.checksums === 'CRC32C');
   split.expect(plan);
+  // Each stream sends its big files first: the small ones are created meanwhile.
+  const precreator = precreateFiles(opts.dest, interleave(plan.map((p) => p.names.slice(p.bigFiles))));
   // One failing stream stops the others at once instead of letting them copy for nothing.
   const local = new AbortController();
   const stop = (): void => local.abort(opts.signal.reason);
@@ -118,8 +121,10 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
     });
   } finally {
     opts.signal.removeEventListener('abort', stop);
+    await precreator.stop();
   }
   if (opts.signal.aborted) throw opts.signal.reason;
+  await precreator.discard(vanished).catch((e) => Promise.reject(mapFsError(e, opts.dest)));
   await run([PG_CONTROL], opts.transports[0], opts.signal);
   if (!files.some((f) => f.path === PG_CONTROL)) {
     throw new TidemarkError('BACKUP_FAILED', 'global/pg_control could not be copied from the data directory');
@@ -130,8 +135,10 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
 }
 
 export interface StreamPlan {
-  /** Whole files, for one tar. */
+  /** Whole files, for one tar: the big ones first, then the small ones, each in name order. */
   readonly names: string[];
+  /** How many of names are big files (more than one write slot). */
+  readonly bigFiles: number;
   readonly ranges: FileRange[];
 }
 
@@ -147,11 +154,11 @@ const RANGE_MIN = 64 * RANGE_UNIT;
 export function planStreams(files: readonly RemoteFile[], streams: number, split: boolean): StreamPlan[] {
   const total = files.reduce((n, f) => n + f.size, 0);
   const piece = Math.max(RANGE_MIN, Math.ceil(total / streams / 4 / RANGE_UNIT) * RANGE_UNIT);
-  type Item = { size: number; name?: string; range?: FileRange };
+  type Item = { size: number; name?: string; range?: FileRange; big?: boolean };
   const items: Item[] = [];
   for (const f of files) {
     if (!split || streams < 2 || f.size <= piece) {
-      items.push({ size: Math.max(f.size, 4096), name: f.path }); // a tiny file still costs a header and an open()
+      items.push({ size: Math.max(f.size, 4096), name: f.path, big: f.size > SMALL_FILE_MAX }); // a tiny file still costs a header and an open()
       continue;
     }
     const count = Math.ceil(f.size / piece);
@@ -162,18 +169,30 @@ export function planStreams(files: readonly RemoteFile[], streams: number, split
     }
   }
   const n = Math.min(streams, Math.max(1, items.length));
-  const buckets = Array.from({ length: n }, () => ({ bytes: 0, names: [] as string[], ranges: [] as FileRange[] }));
+  const buckets = Array.from({ length: n }, () => ({ bytes: 0, big: [] as string[], small: [] as string[], ranges: [] as FileRange[] }));
   for (const item of items.sort((a, b) => b.size - a.size)) {
     let min = buckets[0];
     for (const b of buckets) if (b.bytes < min.bytes) min = b;
     min.bytes += item.size;
     if (item.range) min.ranges.push(item.range);
-    else min.names.push(item.name!);
+    else (item.big ? min.big : min.small).push(item.name!);
   }
   // Within a stream, data directory order reads each relation's segments together.
   return buckets
-    .map((b) => ({ names: b.names.sort(), ranges: b.ranges.sort((x, y) => (x.path === y.path ? x.offset - y.offset : x.path < y.path ? -1 : 1)) }))
+    .map((b) => ({
+      names: [...b.big.sort(), ...b.small.sort()],
+      bigFiles: b.big.length,
+      ranges: b.ranges.sort((x, y) => (x.path === y.path ? x.offset - y.offset : x.path < y.path ? -1 : 1)),
+    }))
     .filter((b) => b.names.length > 0 || b.ranges.length > 0);
+}
+
+/** One from each list in turn: the order in which parallel streams reach their files. */
+function interleave<T>(lists: readonly (readonly T[])[]): T[] {
+  const out: T[] = [];
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  for (let i = 0; i < longest; i++) for (const l of lists) if (i < l.length) out.push(l[i]);
+  return out;
 }
 
 /**

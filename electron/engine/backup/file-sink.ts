@@ -6,6 +6,8 @@ import type { ManifestFile } from './manifest';
 import type { TarSink } from './tar-reader';
 
 const SLOT_BYTES = 1 << 20;
+/** Smaller files fit in one slot: written whole when they end, never with O_DIRECT. */
+export const SMALL_FILE_MAX = SLOT_BYTES - 1;
 // Writes a stream may have in flight while it fills the next slot: the disk and the network stay
 // busy together, and a slow disk pauses the SSH channel instead of growing memory.
 const SLOTS = 4;
@@ -60,8 +62,9 @@ export interface SinkStream {
  * next slot fills. Files of 1 MB and more are written with O_DIRECT where the file system allows
  * it: no second copy into the page cache, and no gigabyte of dirty pages for the final fsync to
  * wait for. Unaligned tails go through the page cache. A small file (most of a data directory)
- * fits in one slot and is created, written and closed in one go when it ends: three round trips
- * to the thread pool per file would otherwise stall the stream more than the copy itself.
+ * fits in one slot and is opened, written and closed in one go when it ends: three round trips
+ * to the thread pool per file would otherwise stall the stream more than the copy itself. The
+ * copy controller has usually created it by then (precreate.ts), so the open is cheap.
  */
 export class FileSink implements TarSink {
   private readonly hash: Checksum;

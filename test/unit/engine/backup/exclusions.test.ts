@@ -62,3 +62,22 @@ test('a file that would hold the other streams back is cut into whole-MB ranges 
   const segments = Array.from({ length: 40 }, (_, i) => ({ path: `base/5/1.${i}`, size: 1024 * MB, mtime: 0 }));
   assert.deepEqual(planStreams(segments, 4, true).flatMap((p) => p.ranges), []);
 });
+
+test('each stream sends its big files first, then its small ones, each group in name order', () => {
+  const MB = 1 << 20;
+  const files = [
+    { path: 'base/5/100', size: 8192, mtime: 0 },
+    { path: 'base/5/16396', size: 40 * MB, mtime: 0 },
+    { path: 'PG_VERSION', size: 3, mtime: 0 },
+    { path: 'base/5/16396_fsm', size: 24576, mtime: 0 },
+    { path: 'base/5/16404', size: 3 * MB, mtime: 0 },
+    { path: 'base/5/1259', size: MB - 1, mtime: 0 },
+  ];
+  const [one] = planStreams(files, 1, true);
+  assert.deepEqual(one.names, ['base/5/16396', 'base/5/16404', 'PG_VERSION', 'base/5/100', 'base/5/1259', 'base/5/16396_fsm']);
+  assert.equal(one.bigFiles, 2);
+  for (const s of planStreams(files, 2, false)) {
+    assert.ok(s.names.slice(0, s.bigFiles).every((n) => files.find((f) => f.path === n)!.size >= MB), 'big files first');
+    assert.ok(s.names.slice(s.bigFiles).every((n) => files.find((f) => f.path === n)!.size < MB), 'small files after');
+  }
+});
