@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --major 14|17 --scale 70 --parallel 1,2 --checksums CRC32C|SHA256 --compression zstd,off --runs 5 --keep --tidemark-only]
+ * npm run bench [-- --major 14|17 --scale 70 --parallel 1,2 --checksums CRC32C|SHA256 --compression zstd,off --runs 5 --keep --tidemark-only --baseline REV]
  *
  * On a generated cluster of at least 1 GB (pgbench -i, reused between runs from
  * /tmp/tidemark-bench-<major>), times side by side: Debian's pg_basebackup -Fp -X stream (PG 14
@@ -13,7 +13,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '5' },
       keep: { type: 'boolean', default: false },
       'tidemark-only': { type: 'boolean', default: false },
+      baseline: { type: 'string' },
     },
   });
   const major = Number(values.major) as LabMajor;
@@ -82,11 +83,9 @@ async function main(): Promise<void> {
     writeFileSync(marker, JSON.stringify(cluster.toJSON()));
   }
   // The Tidemark side runs bundled, as the shipped CLI and app do (no TypeScript loader).
-  const childBundle = join(repoRoot, 'dist', 'bench', 'child.cjs');
-  await build({
-    entryPoints: [join(repoRoot, 'scripts', 'bench-child.ts')], outfile: childBundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    external: ['ssh2', 'cpu-features', '@node-rs/crc32', 'zstd-napi', 'pg-native'], logLevel: 'warning',
-  });
+  const bundles: { suffix: string; path: string }[] = [{ suffix: '', path: await bundleChild(repoRoot) }];
+  const baselineDir = values.baseline ? await checkoutBaseline(values.baseline) : undefined;
+  if (baselineDir) bundles.push({ suffix: ` at ${values.baseline}`, path: await bundleChild(baselineDir) });
   const sshd = await startSshd();
   const out = mkdtempSync(join(tmpdir(), 'tidemark-bench-out-'));
   makePostgresDir(out, 0o777);
@@ -140,8 +139,8 @@ async function main(): Promise<void> {
     const streamCounts = values.parallel.split(',').map(Number);
     if (streamCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 8)) throw new Error(`--parallel takes stream counts from 1 to 8, comma-separated: ${values.parallel}`);
     const tidemarkRuns = new Map<string, TidemarkRun[]>();
-    for (const compression of compressions) for (const parallel of streamCounts) {
-      const name = `Tidemark over SSH (${compression === 'zstd' ? 'zstd' : 'uncompressed'}, ${parallel} stream${parallel > 1 ? 's' : ''})`;
+    for (const compression of compressions) for (const parallel of streamCounts) for (const { suffix, path: childBundle } of bundles) {
+      const name = `Tidemark over SSH (${compression === 'zstd' ? 'zstd' : 'uncompressed'}, ${parallel} stream${parallel > 1 ? 's' : ''})${suffix}`;
       tidemarkRuns.set(name, []);
       tools[name] = async () => {
         mkdirSync(dest);
@@ -212,7 +211,30 @@ async function main(): Promise<void> {
     if (!values.keep) await cluster.stop('fast');
     await chownTreeToPostgres(out).catch(() => {});
     rmSync(out, { recursive: true, force: true });
+    if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
   }
+}
+
+/** Bundles the Tidemark side of a checkout with esbuild; returns the bundle's path. */
+async function bundleChild(root: string): Promise<string> {
+  const outfile = join(root, 'dist', 'bench', 'child.cjs');
+  await build({
+    entryPoints: [join(root, 'scripts', 'bench-child.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+    external: ['ssh2', 'cpu-features', '@node-rs/crc32', 'zstd-napi', 'pg-native'], logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/**
+ * --baseline REV: the engine at another commit, timed in the same interleaved rounds, so that a
+ * change is judged against its own past on the same noisy machine. Its source goes to a temp
+ * folder and shares this checkout's node_modules.
+ */
+async function checkoutBaseline(rev: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'tidemark-bench-baseline-'));
+  await run('sh', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, 'sh', repoRoot, rev, dir]);
+  symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
 }
 
 main().catch((e) => {
