@@ -34,6 +34,7 @@ async function child(job: ChildJob): Promise<void> {
     settings: () => ({ backupRoot: job.root, defaultMode: 'concurrent', fastCheckpoint: true, parallel: job.parallel, defaultMaxBackupAgeHours: 24, manifestChecksums: job.checksums, networkCompression: job.compression }),
   });
   const t0 = performance.now();
+  if (process.env.BENCH_VERBOSE) process.stderr.write(`    [tidemark ${new Date().toISOString().slice(11, 23)}] (job requested)\n`);
   const { jobId } = await service.start('bench');
   const done = await service.waitForJob(jobId);
   const seconds = (performance.now() - t0) / 1000;

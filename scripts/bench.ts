@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --major 14|17 --scale 70 --parallel 1,2 --checksums CRC32C|SHA256 --compression zstd,off --runs 5 --keep --tidemark-only --baseline REV]
+ * npm run bench [-- --major 14|17 --scale 70 --parallel 1,2 --checksums CRC32C|SHA256 --compression zstd,off --runs 5 --keep --tidemark-only --baseline REV --out DIR]
  *
  * On a generated cluster of at least 1 GB (pgbench -i, reused between runs from
  * /tmp/tidemark-bench-<major>), times side by side: Debian's pg_basebackup -Fp -X stream (PG 14
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       'tidemark-only': { type: 'boolean', default: false },
       baseline: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const major = Number(values.major) as LabMajor;
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   const baselineDir = values.baseline ? await checkoutBaseline(values.baseline) : undefined;
   if (baselineDir) bundles.push({ suffix: ` at ${values.baseline}`, path: await bundleChild(baselineDir) });
   const sshd = await startSshd();
-  const out = mkdtempSync(join(tmpdir(), 'tidemark-bench-out-'));
+  const out = mkdtempSync(join(values.out ?? tmpdir(), 'tidemark-bench-out-'));
   makePostgresDir(out, 0o777);
   try {
     const { stdout: du } = await run('du', ['-sb', '--exclude=pg_wal', cluster.pgdata]);
@@ -167,12 +168,18 @@ async function main(): Promise<void> {
     }
     for (const r of tidemarkRuns.values()) r.length = 0;
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
+    // Everything the machine did meanwhile: the database host's side (tar, zstd, sshd, the
+    // server) is on this machine too, and on two cores the contenders compete for CPU.
+    const machineCpu: Record<string, number[]> = {};
     for (let r = 1; r <= runs; r++) {
       for (const [name, fn] of Object.entries(tools)) {
         await settle();
+        const cpu0 = machineCpuSeconds();
         const s = await fn();
+        const cpu = machineCpuSeconds() - cpu0;
         times[name].push(s);
-        console.log(`  round ${r}: ${name}: ${s.toFixed(2)} s`);
+        (machineCpu[name] ??= []).push(cpu);
+        console.log(`  round ${r}: ${name}: ${s.toFixed(2)} s, ${cpu.toFixed(1)} CPU-s on the machine`);
       }
     }
     const loadAfter = load();
@@ -183,10 +190,12 @@ async function main(): Promise<void> {
       return t.length ? t[Math.floor(t.length / 2)] : undefined;
     };
     console.log('\nResults (wall time; page cache warm; outputs on the same disk, synced before each run)');
-    console.log(`  ${'tool'.padEnd(44)} ${'best'.padStart(8)} ${'median'.padStart(8)}   runs`);
+    console.log(`  ${'tool'.padEnd(44)} ${'best'.padStart(8)} ${'median'.padStart(8)} ${'CPU-s'.padStart(6)}   runs`);
     for (const name of Object.keys(tools)) {
-      console.log(`  ${name.padEnd(44)} ${fmt(best(name)).padStart(8)} ${fmt(median(name)).padStart(8)}   ${times[name].map((t) => t.toFixed(2)).join(' ')}`);
+      const cpu = [...(machineCpu[name] ?? [])].sort((a, b) => a - b)[Math.floor((machineCpu[name]?.length ?? 0) / 2)];
+      console.log(`  ${name.padEnd(44)} ${fmt(best(name)).padStart(8)} ${fmt(median(name)).padStart(8)} ${(cpu?.toFixed(1) ?? '—').padStart(6)}   ${times[name].map((t) => t.toFixed(2)).join(' ')}`);
     }
+    console.log('  (CPU-s: the median CPU time the whole machine spent during a run, all processes)');
     const verdict = (ok: boolean): string => (ok ? 'MET' : 'NOT MET');
     const pgbb = best('pg_basebackup -Fp -X stream');
     const rsync = best('rsync -a over OpenSSH');
@@ -213,6 +222,12 @@ async function main(): Promise<void> {
     rmSync(out, { recursive: true, force: true });
     if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
   }
+}
+
+/** CPU time the machine has spent so far, all cores and processes (the first line of /proc/stat). */
+function machineCpuSeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
 }
 
 /** Bundles the Tidemark side of a checkout with esbuild; returns the bundle's path. */

@@ -138,3 +138,36 @@ test('SHA-256 manifest checksums and no network compression: no byte ranges, ver
     await sha.dispose();
   }
 });
+
+test('one stream, SHA-256, under write load: big tables are read whole by zstd on the database host; verified, restored, invariant kept', async () => {
+  const one = makeHarness({ parallel: 1, manifestChecksums: 'SHA256' });
+  try {
+    const cluster = lab.clusters.pg14!.primary;
+    const server = labServer(lab, cluster);
+    await one.add(server, cluster.password);
+    const load = runPgbench(cluster, { clients: 4, database: DB });
+    let done;
+    try {
+      done = await backupAndWait(one, server.id, 'concurrent');
+    } finally {
+      await load.stop();
+    }
+    assert.equal(done.status, 'DONE', JSON.stringify(done.error));
+    const log = readFileSync(join(backupDir(one.root, server.id, done.backupId), LOG_FILE), 'utf8');
+    // pgbench_accounts at scale 8 (~100 MB) is past the 64 MB threshold.
+    assert.match(log, /[1-9]\d* big file\(s\) were read whole by zstd on the database host/);
+    assert.doesNotMatch(log, /byte ranges/);
+    assert.match(await verifyBackup(one, server.id, done.backupId, false), /backup successfully verified/);
+    const restored = await restoreAndStart(one, server.id, done.backupId, cluster);
+    try {
+      assert.match(restored.logText(), /consistent recovery state reached/);
+      assert.deepEqual(logProblems(restored.logFile), []);
+      assert.equal(await pgbenchInvariant(restored, DB), true, 'sum(abalance) = sum(delta) in the restored cluster');
+    } finally {
+      await restored.stop('immediate');
+      removeRestored(restored);
+    }
+  } finally {
+    await one.dispose();
+  }
+});

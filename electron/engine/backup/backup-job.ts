@@ -143,6 +143,7 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     // The copy's extra connections close while the backup stops.
     closing = Promise.all(transports.splice(1).map((t) => t.close().catch(() => {})));
     if (copy.splitFiles) info(`${copy.splitFiles} big file(s) were copied in byte ranges spread over the streams`);
+    if (copy.wholeFiles) info(`${copy.wholeFiles} big file(s) were read whole by zstd on the database host`);
     if (copy.warnings.length) {
       const shown = copy.warnings.slice(0, 3).join('; ');
       info(`${copy.warnings.length} file(s) changed while read, as expected on a live server (WAL replay repairs them): ${shown}${copy.warnings.length > 3 ? ' …' : ''}`);

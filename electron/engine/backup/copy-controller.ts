@@ -4,7 +4,7 @@ import type { Transport } from '../transport/transport';
 import { crc32cCombine, crc32cFromHex, crc32cHex, type ChecksumAlgorithm } from './checksum';
 import { SlotPool, SMALL_FILE_MAX, type SinkStream } from './file-sink';
 import { precreateFiles } from './precreate';
-import { RANGE_UNIT, rangeCopy, type FileRange } from './range-copy';
+import { isWholeFile, RANGE_UNIT, rangeCopy, type FileRange } from './range-copy';
 import { PG_CONTROL } from './exclusions';
 import type { DataDirListing, RemoteFile } from './file-list';
 import { mapFsError } from './fs-errors';
@@ -41,6 +41,8 @@ export interface CopyOutcome {
   readonly warnings: readonly string[];
   /** Files copied as byte ranges over several streams. */
   readonly splitFiles: number;
+  /** Big files read whole by zstd on the database host, each on its own. */
+  readonly wholeFiles: number;
   readonly bytes: number;
   /** What crossed the network: less than bytes when the streams were compressed. */
   readonly wireBytes: number;
@@ -94,8 +96,12 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   };
 
   const body = opts.listing.files.filter((f) => f.path !== PG_CONTROL);
-  // Ranges need checksums that combine: CRC32C does, SHA-256 does not.
-  const plan = planStreams(body, Math.max(1, opts.parallel), opts.checksums === 'CRC32C');
+  const plan = planStreams(body, {
+    streams: Math.max(1, opts.parallel),
+    // Ranges need checksums that combine: CRC32C does, SHA-256 does not.
+    split: opts.checksums === 'CRC32C',
+    readWhole: opts.compression === 'zstd',
+  });
   split.expect(plan);
   // Each stream sends its big files first: the small ones are created meanwhile.
   const precreator = precreateFiles(opts.dest, interleave(plan.map((p) => p.names.slice(p.bigFiles))));
@@ -130,8 +136,10 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
     throw new TidemarkError('BACKUP_FAILED', 'global/pg_control could not be copied from the data directory');
   }
   const bytes = files.reduce((n, f) => n + f.size, 0);
-  const splitFiles = new Set(plan.flatMap((p) => p.ranges.map((r) => r.path))).size;
-  return { files, vanished, warnings, splitFiles, bytes, wireBytes, seconds: (Date.now() - t0) / 1000 };
+  const ranges = plan.flatMap((p) => p.ranges);
+  const splitFiles = new Set(ranges.filter((r) => !isWholeFile(r)).map((r) => r.path)).size;
+  const wholeFiles = ranges.filter(isWholeFile).length;
+  return { files, vanished, warnings, splitFiles, wholeFiles, bytes, wireBytes, seconds: (Date.now() - t0) / 1000 };
 }
 
 export interface StreamPlan {
@@ -146,17 +154,29 @@ export interface StreamPlan {
 // of a stream's share) and is big enough for a range to be worth its own command.
 const RANGE_MIN = 64 * RANGE_UNIT;
 
+export interface PlanOptions {
+  readonly streams: number;
+  /** Files may be cut into byte ranges (their checksums combine). */
+  readonly split: boolean;
+  /** Files of RANGE_MIN and more that are not cut are read whole, on their own (zstd reads them directly). */
+  readonly readWhole: boolean;
+}
+
 /**
  * Longest-processing-time first: the biggest piece goes to the emptiest stream. With `split`,
  * a file bigger than a quarter of a stream's share is cut into ranges of about that size (whole
  * MBs), so one big table does not leave the other streams idle.
  */
-export function planStreams(files: readonly RemoteFile[], streams: number, split: boolean): StreamPlan[] {
+export function planStreams(files: readonly RemoteFile[], { streams, split, readWhole }: PlanOptions): StreamPlan[] {
   const total = files.reduce((n, f) => n + f.size, 0);
   const piece = Math.max(RANGE_MIN, Math.ceil(total / streams / 4 / RANGE_UNIT) * RANGE_UNIT);
   type Item = { size: number; name?: string; range?: FileRange; big?: boolean };
   const items: Item[] = [];
   for (const f of files) {
+    if (readWhole && f.size >= RANGE_MIN && (!split || streams < 2 || f.size <= piece)) {
+      items.push({ size: f.size, range: { path: f.path, mtime: f.mtime, fileSize: f.size, offset: 0, length: f.size } });
+      continue;
+    }
     if (!split || streams < 2 || f.size <= piece) {
       items.push({ size: Math.max(f.size, 4096), name: f.path, big: f.size > SMALL_FILE_MAX }); // a tiny file still costs a header and an open()
       continue;
@@ -229,8 +249,9 @@ class SplitFiles {
       this.vanished.push(range.path);
       return;
     }
-    const crc = f.ranges.reduce((acc, r, i) => (i === 0 ? crc32cFromHex(r.checksum!) : crc32cCombine(acc, crc32cFromHex(r.checksum!), r.length)), 0);
-    await this.onFile({ path: range.path, size: f.size, mtime: f.mtime, checksum: crc32cHex(crc) });
+    // One range is the whole file and has its checksum, SHA-256 too; only CRC32Cs combine.
+    const fileChecksum = f.ranges.length === 1 ? f.ranges[0].checksum! : crc32cHex(f.ranges.reduce((acc, r, i) => (i === 0 ? crc32cFromHex(r.checksum!) : crc32cCombine(acc, crc32cFromHex(r.checksum!), r.length)), 0));
+    await this.onFile({ path: range.path, size: f.size, mtime: f.mtime, checksum: fileChecksum });
   }
 }
 

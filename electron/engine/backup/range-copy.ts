@@ -3,10 +3,10 @@ import { shellQuote, type Transport } from '../transport/transport';
 import { FileSink, type SinkStream } from './file-sink';
 import { throwIfReadFailed, unreadableFile } from './copy-errors';
 import { mapFsError } from './fs-errors';
-import { remoteRead, type WireCompression } from './remote-read';
+import { remoteRead, ZSTD, type WireCompression } from './remote-read';
 import { safeJoin } from './tar-copy';
 
-/** One byte range of a big file; ranges of one file go to different streams. */
+/** One byte range of a big file (or all of it); ranges of one file go to different streams. */
 export interface FileRange {
   readonly path: string;
   readonly mtime: number;
@@ -37,16 +37,26 @@ export type RangeCopyResult =
   | { readonly vanished: true };
 
 /**
- * Copies one byte range of a remote file with dd into the same range of the local file. Like tar
- * with a file that shrinks while it is read, a short range is padded with zeros to its listed
- * length (WAL replay rewrites whatever changed); bytes past the listed size are not read.
+ * Copies one byte range of a remote file with dd (a whole file, compressed: with zstd) into the
+ * same range of the local file. Like tar with a file that shrinks while it is read, a short range
+ * is padded with zeros to its listed length (WAL replay rewrites whatever changed); bytes past the
+ * listed size are not written.
  */
 export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
   const { range, transport, signal } = o;
+  const file = shellQuote(`./${range.path}`);
+  // A whole file, compressed, is read by zstd itself: no dd and no pipe between them. On its
+  // stdin, not named: zstd announces a named file's size in the frame and fails if the file
+  // grows or shrinks while it reads it, as live tables do.
+  const direct = o.compression === 'zstd' && isWholeFile(range);
+  const tool = direct ? 'zstd' : 'dd';
   const read = remoteRead({
     transport,
     dir: o.remoteDir,
-    program: `dd if=${shellQuote(`./${range.path}`)} bs=${RANGE_UNIT} skip=${range.offset / RANGE_UNIT} count=${Math.ceil(range.length / RANGE_UNIT)} status=none`,
+    program: direct
+      ? `${ZSTD} < ${file}`
+      : `dd if=${file} bs=${RANGE_UNIT} skip=${range.offset / RANGE_UNIT} count=${Math.ceil(range.length / RANGE_UNIT)} status=none`,
+    programCompresses: direct,
     compression: o.compression,
     signal,
     ...(o.onWireBytes && { onWireBytes: o.onWireBytes }),
@@ -94,9 +104,15 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
   }
   await sink?.abandon();
   throwIfReadFailed(transport, end.code, failure ?? end.compressorError, range.path);
-  if (/No such file or directory/.test(end.stderr)) return { vanished: true };
+  // dd and bash say "No such file or directory", dash opening zstd's input "No such file".
+  if (/No such file/.test(end.stderr)) return { vanished: true };
   if (/Permission denied/.test(end.stderr)) throw unreadableFile(end.stderr.trim());
-  throw new TidemarkError('SSH_COMMAND', `dd on the database host failed (exit ${end.code}): ${end.stderr.trim() || 'no message'}`, {
-    hint: 'dd (coreutils) must be installed on the database host.',
+  throw new TidemarkError('SSH_COMMAND', `${tool} on the database host failed (exit ${end.code}): ${end.stderr.trim() || 'no message'}`, {
+    hint: direct ? 'Turn network compression off in the settings, or fix zstd on the database host.' : 'dd (coreutils) must be installed on the database host.',
   });
+}
+
+/** A range that is the whole file as listed: read from its start to its end. */
+export function isWholeFile(range: FileRange): boolean {
+  return range.offset === 0 && range.length === range.fileSize;
 }

@@ -48,6 +48,11 @@ export interface RemoteReadOptions {
   /** A POSIX sh command line that writes to stdout: tar, dd. Run with LC_ALL=C. */
   readonly program: string;
   readonly compression: WireCompression;
+  /**
+   * With zstd: the program is zstd itself, reading a file (no pipe to feed it, and one copy of
+   * every byte fewer on the database host); its exit status is its own.
+   */
+  readonly programCompresses?: boolean;
   readonly signal?: AbortSignal;
   /** Counts the bytes as they crossed the network (compressed or not). */
   readonly onWireBytes?: (n: number) => void;
@@ -72,6 +77,9 @@ export interface RemoteRead {
   finish(): Promise<RemoteReadEnd>;
 }
 
+/** The compressor on the database host, writing to stdout. */
+export const ZSTD = 'zstd -1 -q -c';
+
 // The program's status travels on stderr, since the pipeline's is the compressor's. It is not
 // anchored to a line start: the echo is one atomic write, but the shell and zstd write their own
 // messages to the same stderr in pieces, so the status can land in the middle of one of theirs.
@@ -85,10 +93,10 @@ const STATUS_LINE = new RegExp(`${STATUS_TAG}(\\d+)\\n?`);
  */
 export function remoteRead(o: RemoteReadOptions): RemoteRead {
   const cd = `cd ${shellQuote(o.dir)}`;
-  const command =
-    o.compression === 'zstd'
-      ? `${cd} && { LC_ALL=C ${o.program}; echo "${STATUS_TAG}$?" >&2; } | LC_ALL=C zstd -1 -q -c`
-      : `${cd} && LC_ALL=C exec ${o.program}`;
+  const piped = o.compression === 'zstd' && !o.programCompresses;
+  const command = piped
+    ? `${cd} && { LC_ALL=C ${o.program}; echo "${STATUS_TAG}$?" >&2; } | LC_ALL=C ${ZSTD}`
+    : `${cd} && LC_ALL=C exec ${o.program}`;
   const proc = o.transport.spawn(command, o.signal ? { signal: o.signal } : {});
   const limit = o.stderrLimit ?? 64 * 1024;
   let stderr = '';
@@ -106,7 +114,7 @@ export function remoteRead(o: RemoteReadOptions): RemoteRead {
 
   const finish = async (): Promise<RemoteReadEnd> => {
     const exit = await proc.exit;
-    if (o.compression === 'none' || exit.code === null) return { code: exit.code, stderr };
+    if (!piped || exit.code === null) return { code: exit.code, stderr };
     const status = STATUS_LINE.exec(stderr) ?? STATUS_LINE.exec(tail);
     const rest = status ? stderr.replace(STATUS_LINE, '') : stderr;
     if (exit.code === 0 && status) return { code: Number(status[1]), stderr: rest };

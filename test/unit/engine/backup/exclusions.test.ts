@@ -24,12 +24,12 @@ test('backup_label and tablespace_map come from PGDATA only in exclusive mode', 
 
 test('streams are balanced by size', () => {
   const files = [1000, 900, 500, 400, 300, 100].map((size, i) => ({ path: `f${i}`, size: size * 4096, mtime: 0 }));
-  const b = planStreams(files, 2, false);
+  const b = planStreams(files, { streams: 2, split: false, readWhole: false });
   assert.equal(b.length, 2);
   assert.deepEqual(b.flatMap((s) => s.ranges), []);
   const sum = (names: string[]): number => names.reduce((n, p) => n + files.find((f) => f.path === p)!.size, 0);
   assert.ok(Math.abs(sum(b[0].names) - sum(b[1].names)) <= 300 * 4096);
-  assert.deepEqual(planStreams(files.slice(0, 1), 4, true).length, 1);
+  assert.deepEqual(planStreams(files.slice(0, 1), { streams: 4, split: true, readWhole: false }).length, 1);
 });
 
 test('a file that would hold the other streams back is cut into whole-MB ranges that cover it exactly', () => {
@@ -39,7 +39,7 @@ test('a file that would hold the other streams back is cut into whole-MB ranges 
     { path: 'base/5/16404', size: 150 * MB, mtime: 2 },
     ...Array.from({ length: 50 }, (_, i) => ({ path: `base/5/${i}`, size: 8192 * (i + 1), mtime: 3 })),
   ];
-  const plan = planStreams(files, 2, true);
+  const plan = planStreams(files, { streams: 2, split: true, readWhole: false });
   assert.equal(plan.length, 2);
   const load = plan.map((p) => p.ranges.reduce((n, r) => n + r.length, 0) + p.names.reduce((n, name) => n + files.find((f) => f.path === name)!.size, 0));
   assert.ok(Math.abs(load[0] - load[1]) <= 140 * MB, `balanced: ${load.map((l) => (l / MB).toFixed(0)).join(' / ')} MB`);
@@ -55,12 +55,20 @@ test('a file that would hold the other streams back is cut into whole-MB ranges 
   }
   assert.equal(end, 940 * MB + 8192);
   assert.ok(plan.every((p) => !p.names.includes('base/5/16396')), 'a split file is not also in a tar');
-  // Not when the checksum cannot be combined (SHA-256), nor with one stream.
-  assert.deepEqual(planStreams(files, 2, false).flatMap((p) => p.ranges), []);
-  assert.deepEqual(planStreams(files, 1, true).flatMap((p) => p.ranges), []);
+  // Not cut when the checksum cannot be combined (SHA-256), nor with one stream: files of 64 MB
+  // and more are then in the tar, or, compressed, each read whole on its own (by zstd itself).
+  assert.deepEqual(planStreams(files, { streams: 2, split: false, readWhole: false }).flatMap((p) => p.ranges), []);
+  assert.deepEqual(planStreams(files, { streams: 1, split: true, readWhole: false }).flatMap((p) => p.ranges), []);
+  const whole = (p: ReturnType<typeof planStreams>) => p.flatMap((s) => s.ranges).map((r) => [r.path, r.offset, r.length]);
+  const bigOnes = [['base/5/16396', 0, 940 * MB + 8192], ['base/5/16404', 0, 150 * MB]];
+  assert.deepEqual(whole(planStreams(files, { streams: 2, split: false, readWhole: true })).sort(), bigOnes);
+  assert.deepEqual(whole(planStreams(files, { streams: 1, split: true, readWhole: true })), bigOnes);
+  assert.ok(planStreams(files, { streams: 1, split: true, readWhole: true })[0].names.every((n) => n !== 'base/5/16396' && n !== 'base/5/16404'), 'a file read whole is not also in a tar');
   // A big database of 1 GB segments is balanced by whole files.
   const segments = Array.from({ length: 40 }, (_, i) => ({ path: `base/5/1.${i}`, size: 1024 * MB, mtime: 0 }));
-  assert.deepEqual(planStreams(segments, 4, true).flatMap((p) => p.ranges), []);
+  const plan4 = planStreams(segments, { streams: 4, split: true, readWhole: true });
+  assert.ok(plan4.flatMap((p) => p.ranges).every((r) => r.offset === 0 && r.length === 1024 * MB));
+  assert.deepEqual(plan4.map((p) => p.ranges.length), [10, 10, 10, 10]);
 });
 
 test('each stream sends its big files first, then its small ones, each group in name order', () => {
@@ -73,10 +81,10 @@ test('each stream sends its big files first, then its small ones, each group in 
     { path: 'base/5/16404', size: 3 * MB, mtime: 0 },
     { path: 'base/5/1259', size: MB - 1, mtime: 0 },
   ];
-  const [one] = planStreams(files, 1, true);
+  const [one] = planStreams(files, { streams: 1, split: true, readWhole: false });
   assert.deepEqual(one.names, ['base/5/16396', 'base/5/16404', 'PG_VERSION', 'base/5/100', 'base/5/1259', 'base/5/16396_fsm']);
   assert.equal(one.bigFiles, 2);
-  for (const s of planStreams(files, 2, false)) {
+  for (const s of planStreams(files, { streams: 2, split: false, readWhole: false })) {
     assert.ok(s.names.slice(0, s.bigFiles).every((n) => files.find((f) => f.path === n)!.size >= MB), 'big files first');
     assert.ok(s.names.slice(s.bigFiles).every((n) => files.find((f) => f.path === n)!.size < MB), 'small files after');
   }

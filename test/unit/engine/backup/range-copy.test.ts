@@ -61,6 +61,30 @@ for (const compression of ['none', 'zstd'] as WireCompression[]) describe(`byte 
     assert.equal(readFileSync(join(local, 'base/5/grown')).length, RANGE_UNIT + 5);
   });
 
+  test(`a whole file is read ${compression === 'zstd' ? 'by zstd itself' : 'with dd'}: exact, cut where it grew, padded where it shrank`, async () => {
+    const commands: string[] = [];
+    const recording = { ...transport, kind: transport.kind, description: transport.description, exec: transport.exec.bind(transport), close: transport.close.bind(transport),
+      spawn: (c: string, opts?: { signal?: AbortSignal }) => (commands.push(c), transport.spawn(c, opts)) };
+    const whole = (path: string, size: number) =>
+      rangeCopy({ transport: recording, remoteDir: remote, range: { path, mtime: 1, fileSize: size, offset: 0, length: size }, localDir: local, signal: new AbortController().signal, stream: stream(), compression });
+    const data = randomBytes(3 * RANGE_UNIT + 777);
+    writeFileSync(join(remote, 'base/5/whole'), data);
+    assert.deepEqual(await whole('base/5/whole', data.length), { vanished: false, checksum: crc32cHex(crc32c(data)) });
+    assert.ok(readFileSync(join(local, 'base/5/whole')).equals(data));
+    assert.match(commands[0], compression === 'zstd' ? /exec zstd -1 -q -c < '\.\/base\/5\/whole'$/ : /exec dd if=/);
+    assert.doesNotMatch(commands[0], compression === 'zstd' ? /dd |\|/ : /zstd/);
+
+    const grown = await whole('base/5/whole', 2 * RANGE_UNIT); // listed smaller than it now is
+    assert.equal(grown.vanished, false);
+    if (!grown.vanished) assert.equal(grown.checksum, crc32cHex(crc32c(data.subarray(0, 2 * RANGE_UNIT))));
+    rmSync(join(local, 'base/5/whole'));
+    const shrunk = await whole('base/5/whole', data.length + 5000); // listed bigger than it now is
+    assert.equal(shrunk.vanished, false);
+    if (!shrunk.vanished) assert.match(shrunk.warning ?? '', /shrank.*5000 bytes padded/);
+    assert.ok(readFileSync(join(local, 'base/5/whole')).equals(Buffer.concat([data, Buffer.alloc(5000)])));
+    assert.deepEqual(await whole('base/5/whole-dropped', RANGE_UNIT), { vanished: true });
+  });
+
   test('a file dropped before its range is read is reported vanished, not as an error', async () => {
     assert.deepEqual(await copy({ path: 'base/5/dropped', mtime: 1, fileSize: RANGE_UNIT, offset: 0, length: RANGE_UNIT }), { vanished: true });
   });
