@@ -77,6 +77,12 @@ export function mapPgError(e: unknown, target: PgErrorTarget): TidemarkError {
         ...cause,
         hint: err.hint ?? `Grant role ${target.user} the privilege named above, or use a superuser.`,
       });
+    case 'ENOENT':
+      // A Unix-socket host whose socket file is not there: no server listens in that directory.
+      return new TidemarkError('PG_CONNECT', `No PostgreSQL server is listening at ${where}: the socket file is missing`, {
+        ...cause,
+        hint: 'Is PostgreSQL running? Check that the host is its unix_socket_directories and the port its port.',
+      });
     case 'ECONNREFUSED':
       return new TidemarkError('PG_CONNECT', `Connection refused by ${where}`, {
         ...cause,

@@ -58,6 +58,9 @@ test('network failures: PG_CONNECT naming host:port', () => {
     assert.ok(e.hint);
   }
   assert.equal(mapPgError(new Error('Connection terminated unexpectedly'), target).code, 'PG_CONNECT');
+  const socket = mapPgError(socketError('ENOENT', 'connect ENOENT /run/pg/.s.PGSQL.5433'), { ...target, host: '/run/pg' });
+  assert.equal(socket.code, 'PG_CONNECT');
+  assert.match(socket.message, /No PostgreSQL server is listening at .*\/run\/pg.*socket file is missing/);
 });
 
 test('TLS problems: PG_CONNECT', () => {
