@@ -185,14 +185,12 @@ async function main(): Promise<void> {
     const loadAfter = load();
 
     const best = (name: string): number | undefined => (times[name]?.length ? Math.min(...times[name]) : undefined);
-    const median = (name: string): number | undefined => {
-      const t = [...(times[name] ?? [])].sort((a, b) => a - b);
-      return t.length ? t[Math.floor(t.length / 2)] : undefined;
-    };
+    const middle = (values: readonly number[] = []): number | undefined => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const median = (name: string): number | undefined => middle(times[name]);
     console.log('\nResults (wall time; page cache warm; outputs on the same disk, synced before each run)');
     console.log(`  ${'tool'.padEnd(44)} ${'best'.padStart(8)} ${'median'.padStart(8)} ${'CPU-s'.padStart(6)}   runs`);
     for (const name of Object.keys(tools)) {
-      const cpu = [...(machineCpu[name] ?? [])].sort((a, b) => a - b)[Math.floor((machineCpu[name]?.length ?? 0) / 2)];
+      const cpu = middle(machineCpu[name]);
       console.log(`  ${name.padEnd(44)} ${fmt(best(name)).padStart(8)} ${fmt(median(name)).padStart(8)} ${(cpu?.toFixed(1) ?? '—').padStart(6)}   ${times[name].map((t) => t.toFixed(2)).join(' ')}`);
     }
     console.log('  (CPU-s: the median CPU time the whole machine spent during a run, all processes)');

@@ -173,11 +173,12 @@ export function planStreams(files: readonly RemoteFile[], { streams, split, read
   type Item = { size: number; name?: string; range?: FileRange; big?: boolean };
   const items: Item[] = [];
   for (const f of files) {
-    if (readWhole && f.size >= RANGE_MIN && (!split || streams < 2 || f.size <= piece)) {
+    const cut = split && streams >= 2 && f.size > piece;
+    if (!cut && readWhole && f.size >= RANGE_MIN) {
       items.push({ size: f.size, range: { path: f.path, mtime: f.mtime, fileSize: f.size, offset: 0, length: f.size } });
       continue;
     }
-    if (!split || streams < 2 || f.size <= piece) {
+    if (!cut) {
       items.push({ size: Math.max(f.size, 4096), name: f.path, big: f.size > SMALL_FILE_MAX }); // a tiny file still costs a header and an open()
       continue;
     }
