@@ -13,7 +13,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -97,18 +97,26 @@ async function main(): Promise<void> {
     console.log(`PostgreSQL ${major}, pgbench scale ${scale}: ${(bytes / 2 ** 30).toFixed(2)} GiB in ${cluster.pgdata} without pg_wal ` +
       `(rsync -a also copies pg_wal's ${(Number(walDu.split('\t')[0]) / 2 ** 20).toFixed(0)} MB)`);
     const loadBefore = load();
+    const canDropCaches = dropCachesAllowed();
+    if (!canDropCaches) console.log('  (not root: the page cache is not dropped between runs, and file creation costs vary more)');
     // Every contender reads a warm page cache on the database side (one host here), and starts
     // with no dirty pages left by the previous one. The warming is redone before each run: a
     // kernel with proactive reclaim (DAMON) evicts the cluster's pages between runs otherwise.
     const warm = (): Promise<unknown> => run('sh', ['-c', `find ${cluster.pgdata} -type f -exec cat {} + > /dev/null`]);
     // Each run writes a new directory, deleted before the next run: kept outputs would fill the
     // page cache and slow down the contenders that write through it more than Tidemark (O_DIRECT).
+    // After the sync the clean page cache is dropped too, where the bench may (root), before the
+    // cluster is warmed again. Without a journal (as on these VMs), ext4 will not reuse an inode
+    // freed in the last minutes while its inode table block is cached, and each new file scans
+    // past every such inode: the previous run's thousand deleted files made each creation cost
+    // 0.3-0.9 ms of kernel CPU instead of 30 µs, at random, for whichever contender came next.
     let runNo = 0;
     let dest = '';
     const settle = async (): Promise<void> => {
       if (dest) rmSync(dest, { recursive: true, force: true });
       dest = join(out, `run-${++runNo}`);
       await run('sync');
+      if (canDropCaches) writeFileSync('/proc/sys/vm/drop_caches', '1');
       await warm();
     };
 
@@ -187,7 +195,7 @@ async function main(): Promise<void> {
     const best = (name: string): number | undefined => (times[name]?.length ? Math.min(...times[name]) : undefined);
     const middle = (values: readonly number[] = []): number | undefined => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const median = (name: string): number | undefined => middle(times[name]);
-    console.log('\nResults (wall time; page cache warm; outputs on the same disk, synced before each run)');
+    console.log(`\nResults (wall time; page cache warm; outputs on the same disk, synced${canDropCaches ? ' and the page cache dropped' : ''} before each run)`);
     console.log(`  ${'tool'.padEnd(44)} ${'best'.padStart(8)} ${'median'.padStart(8)} ${'CPU-s'.padStart(6)}   runs`);
     for (const name of Object.keys(tools)) {
       const cpu = middle(machineCpu[name]);
@@ -219,6 +227,16 @@ async function main(): Promise<void> {
     await chownTreeToPostgres(out).catch(() => {});
     rmSync(out, { recursive: true, force: true });
     if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
+  }
+}
+
+function dropCachesAllowed(): boolean {
+  try {
+    accessSync('/proc/sys/vm/drop_caches', constants.W_OK);
+    writeFileSync('/proc/sys/vm/drop_caches', '1');
+    return true;
+  } catch {
+    return false;
   }
 }
 
