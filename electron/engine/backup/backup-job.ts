@@ -86,6 +86,9 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     if (pgSession.status === 'fulfilled') session = pgSession.value;
     if (ssh.status === 'rejected') throw ssh.reason;
     info(`Connected to the database host over ${transports[0].description}`);
+    // Whether the host has zstd is asked now, while PostgreSQL starts the backup: one SSH round
+    // trip fewer before the copy. It never rejects (no zstd, or no answer, means no compression).
+    const wireChoice = chooseWireCompression(transports[0], settings.networkCompression, job.signal);
     if (pgSession.status === 'rejected') throw pgSession.reason;
     session = pgSession.value;
     const facts = await queryServerFacts(session.client);
@@ -118,7 +121,7 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     job.phase('copy');
     const [listing, wire] = await Promise.all([
       listDataDir(transports[0], pgdata, strategy.mode, job.signal),
-      chooseWireCompression(transports[0], settings.networkCompression, job.signal),
+      wireChoice,
     ]);
     const compression = wire.compression;
     info(wire.reason);

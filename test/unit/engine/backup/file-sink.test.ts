@@ -38,7 +38,7 @@ for (const root of [tmpdir(), '/dev/shm']) {
     const dir = mkdtempSync(join(root, 'tidemark-sink-'));
     dirs.push(dir);
     const pool = new SlotPool();
-    for (const size of [0, 1, 8192, (1 << 20) - 1, 1 << 20, 3 * (1 << 20) + 8192, 3 * (1 << 20) + 123]) {
+    for (const size of [0, 1, 8192, (1 << 20) - 1, 1 << 20, 3 * (1 << 20) + 8192, 3 * (1 << 20) + 123, 4 << 20, (8 << 20) + 4096, (9 << 20) + 123]) {
       const data = randomBytes(size);
       const f = await sinkWrite(dir, `sub/f${size}`, data, pool);
       assert.equal(f.size, size);
