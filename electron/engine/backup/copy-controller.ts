@@ -69,8 +69,8 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   const split = new SplitFiles(opts.dest, onFile, vanished);
   let wireBytes = 0;
   const wire = { compression: opts.compression, onWireBytes: (n: number) => (wireBytes += n) };
-  const runRanges = async (ranges: readonly FileRange[], transport: Transport, signal: AbortSignal): Promise<void> => {
-    const stream: SinkStream = { pool: new SlotPool(), algorithm: opts.checksums, onBytes: (n) => (opts.progress.bytesDone += n) };
+  const runRanges = async (ranges: readonly FileRange[], transport: Transport, signal: AbortSignal, pool: SlotPool): Promise<void> => {
+    const stream: SinkStream = { pool, algorithm: opts.checksums, onBytes: (n) => (opts.progress.bytesDone += n) };
     for (const range of ranges) {
       opts.progress.currentFile = range.path;
       const r = await rangeCopy({ transport, remoteDir: opts.pgdata, range, localDir: opts.dest, signal, stream, ...wire });
@@ -78,8 +78,9 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
       await split.done(range, r.vanished ? null : r.checksum);
     }
   };
-  const run = async (names: readonly string[], transport: Transport, signal: AbortSignal): Promise<void> => {
+  const run = async (names: readonly string[], transport: Transport, signal: AbortSignal, pool: SlotPool): Promise<void> => {
     const r = await tarCopy({
+      pool,
       transport,
       remoteDir: opts.pgdata,
       names,
@@ -103,6 +104,9 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
     readWhole: opts.compression === 'zstd',
   });
   split.expect(plan);
+  // One set of write buffers per stream, for its ranges and its tar alike: WebAssembly memory is
+  // only given back by the garbage collector, and each new pool makes V8 collect sooner.
+  const pools = plan.map(() => new SlotPool());
   // Each stream sends its big files first: the small ones are created meanwhile.
   const precreator = precreateFiles(opts.dest, interleave(plan.map((p) => p.names.slice(p.bigFiles))));
   // One failing stream stops the others at once instead of letting them copy for nothing.
@@ -114,8 +118,8 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
       plan.map(async (p, i) => {
         const transport = opts.transports[i % opts.transports.length];
         try {
-          await runRanges(p.ranges, transport, local.signal);
-          await run(p.names, transport, local.signal);
+          await runRanges(p.ranges, transport, local.signal, pools[i]);
+          await run(p.names, transport, local.signal, pools[i]);
         } catch (e) {
           if (!local.signal.aborted) local.abort(e);
           throw e;
@@ -131,7 +135,7 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   }
   if (opts.signal.aborted) throw opts.signal.reason;
   await precreator.discard(vanished).catch((e) => Promise.reject(mapFsError(e, opts.dest)));
-  await run([PG_CONTROL], opts.transports[0], opts.signal);
+  await run([PG_CONTROL], opts.transports[0], opts.signal, pools[0]);
   if (!files.some((f) => f.path === PG_CONTROL)) {
     throw new TidemarkError('BACKUP_FAILED', 'global/pg_control could not be copied from the data directory');
   }

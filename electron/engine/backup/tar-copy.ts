@@ -24,6 +24,8 @@ export interface TarCopyOptions {
   readonly onBytes: (n: number) => void;
   readonly onFileStart?: (name: string) => void;
   readonly onFile: (f: ManifestFile) => void | Promise<void>;
+  /** The stream's write buffers, when it has some already (one 16 MB pool per stream, not per read). */
+  readonly pool?: SlotPool;
 }
 
 export interface TarCopyResult {
@@ -52,7 +54,7 @@ export async function tarCopy(opts: TarCopyOptions): Promise<TarCopyResult> {
   read.stdin.end(Buffer.from(opts.names.map((n) => `${n}\0`).join(''), 'utf8'));
 
   const wanted = new Set(opts.names);
-  const stream: SinkStream = { pool: new SlotPool(), algorithm: opts.checksums, onBytes: opts.onBytes };
+  const stream: SinkStream = { pool: opts.pool ?? new SlotPool(), algorithm: opts.checksums, onBytes: opts.onBytes };
   let open: FileSink | null = null;
   let readError: unknown;
   try {
