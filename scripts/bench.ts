@@ -8,7 +8,8 @@
  * VmHWM), once per stream count and compression given: by default 1 and 2 streams, with network
  * compression (zstd, the default setting) and without. pgbench's tables compress far better than
  * most real data, so the uncompressed rows tell what the copy itself costs. One warm-up run of each, then --runs interleaved rounds; the best of each counts. The
- * page cache is warm for all, and every run writes to a new directory after a sync.
+ * page cache is warm for all, and every run writes to a new directory after a sync and (as root)
+ * a drop of the clean page cache, which the cluster is then warmed from again.
  * BENCH_VERBOSE=1 shows Tidemark's job log; BENCH_PROF=<dir> writes its CPU profiles there.
  */
 import { execFile, spawn } from 'node:child_process';
