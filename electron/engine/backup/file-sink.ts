@@ -7,7 +7,7 @@ import type { TarSink } from './tar-reader';
 
 // Each write is handed to the thread pool, and on a VM waking a pool thread and hearing back from
 // it costs 50-150 µs of this thread's time, whatever the size: 4 MB slots make a quarter of the
-// hand-offs of 1 MB ones (bench, same rounds: 1.70/1.84 s best/median instead of 1.91/2.03 s).
+// hand-offs of 1 MB ones (two A/B bench runs: best 1.70 and 1.80 s against 1.91 and 2.20 s).
 const SLOT_BYTES = 4 << 20;
 /** Smaller files are written whole when they end, in one go, never with O_DIRECT. */
 export const SMALL_FILE_MAX = (1 << 20) - 1;
