@@ -14,7 +14,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     console.log(`PostgreSQL ${major}, pgbench scale ${scale}: ${(bytes / 2 ** 30).toFixed(2)} GiB in ${cluster.pgdata} without pg_wal ` +
       `(rsync -a also copies pg_wal's ${(Number(walDu.split('\t')[0]) / 2 ** 20).toFixed(0)} MB)`);
     const loadBefore = load();
-    const canDropCaches = dropCachesAllowed();
+    const canDropCaches = dropPageCache();
     if (!canDropCaches) console.log('  (not root: the page cache is not dropped between runs, and file creation costs vary more)');
     // Every contender reads a warm page cache on the database side (one host here), and starts
     // with no dirty pages left by the previous one. The warming is redone before each run: a
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       if (dest) rmSync(dest, { recursive: true, force: true });
       dest = join(out, `run-${++runNo}`);
       await run('sync');
-      if (canDropCaches) writeFileSync('/proc/sys/vm/drop_caches', '1');
+      if (canDropCaches) dropPageCache();
       await warm();
     };
 
@@ -231,9 +231,9 @@ async function main(): Promise<void> {
   }
 }
 
-function dropCachesAllowed(): boolean {
+/** Drops the clean page cache; false where the bench may not (not root). */
+function dropPageCache(): boolean {
   try {
-    accessSync('/proc/sys/vm/drop_caches', constants.W_OK);
     writeFileSync('/proc/sys/vm/drop_caches', '1');
     return true;
   } catch {

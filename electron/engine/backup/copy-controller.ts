@@ -149,7 +149,7 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
 export interface StreamPlan {
   /** Whole files, for one tar: the big ones first, then the small ones, each in name order. */
   readonly names: string[];
-  /** How many of names are big files (more than one write slot). */
+  /** How many of names are big files (over SMALL_FILE_MAX: not written whole at their end). */
   readonly bigFiles: number;
   readonly ranges: FileRange[];
 }

@@ -3,7 +3,7 @@ import { shellQuote, type Transport } from '../transport/transport';
 import { FileSink, type SinkStream } from './file-sink';
 import { throwIfReadFailed, unreadableFile } from './copy-errors';
 import { mapFsError } from './fs-errors';
-import { remoteRead, ZSTD, type WireCompression } from './remote-read';
+import { remoteRead, ZSTD, ZSTD_HINT, type WireCompression } from './remote-read';
 import { safeJoin } from './tar-copy';
 
 /** One byte range of a big file (or all of it); ranges of one file go to different streams. */
@@ -108,7 +108,7 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
   if (/No such file/.test(end.stderr)) return { vanished: true };
   if (/Permission denied/.test(end.stderr)) throw unreadableFile(end.stderr.trim());
   throw new TidemarkError('SSH_COMMAND', `${tool} on the database host failed (exit ${end.code}): ${end.stderr.trim() || 'no message'}`, {
-    hint: direct ? 'Turn network compression off in the settings, or fix zstd on the database host.' : 'dd (coreutils) must be installed on the database host.',
+    hint: direct ? ZSTD_HINT : 'dd (coreutils) must be installed on the database host.',
   });
 }
 

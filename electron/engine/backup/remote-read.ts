@@ -45,7 +45,7 @@ export interface RemoteReadOptions {
   readonly transport: Transport;
   /** The remote directory the program runs in. */
   readonly dir: string;
-  /** A POSIX sh command line that writes to stdout: tar, dd. Run with LC_ALL=C. */
+  /** A POSIX sh command line that writes to stdout: tar, dd, zstd. Run with LC_ALL=C. */
   readonly program: string;
   readonly compression: WireCompression;
   /**
@@ -84,6 +84,9 @@ export interface RemoteRead {
  * XXH64, computed on the host and verified here, cost about 0.2 CPU-s per GB on a two-core copy.
  */
 export const ZSTD = 'zstd -1 -q -c --no-check';
+
+/** What to do when zstd on the database host fails. */
+export const ZSTD_HINT = 'Turn network compression off in the settings, or fix zstd on the database host.';
 
 // The program's status travels on stderr, since the pipeline's is the compressor's. It is not
 // anchored to a line start: the echo is one atomic write, but the shell and zstd write their own
@@ -129,7 +132,7 @@ export function remoteRead(o: RemoteReadOptions): RemoteRead {
       code,
       stderr: rest,
       compressorError: new TidemarkError('SSH_COMMAND', `zstd on the database host failed (${o.transport.description}): ${message}`, {
-        hint: 'Turn network compression off in the settings, or fix zstd on the database host.',
+        hint: ZSTD_HINT,
       }),
     };
   };
