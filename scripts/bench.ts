@@ -8,13 +8,14 @@
  * VmHWM), once per stream count and compression given: by default 1 and 2 streams, with network
  * compression (zstd, the default setting) and without. pgbench's tables compress far better than
  * most real data, so the uncompressed rows tell what the copy itself costs. One warm-up run of each, then --runs interleaved rounds; the best of each counts. The
- * page cache is warm for all, and every run writes to a new directory after a sync and (as root)
- * a drop of the clean page cache, which the cluster is then warmed from again.
+ * page cache is warm for all, and every run writes to a new directory (the previous one's files
+ * emptied, not deleted) after a sync and (as root) a drop of the clean page cache, which the
+ * cluster is then warmed from again.
  * BENCH_VERBOSE=1 shows Tidemark's job log; BENCH_PROF=<dir> writes its CPU profiles there.
  */
 import { execFile, spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -99,22 +100,25 @@ async function main(): Promise<void> {
       `(rsync -a also copies pg_wal's ${(Number(walDu.split('\t')[0]) / 2 ** 20).toFixed(0)} MB)`);
     const loadBefore = load();
     const canDropCaches = dropPageCache();
-    if (!canDropCaches) console.log('  (not root: the page cache is not dropped between runs, and file creation costs vary more)');
+    if (!canDropCaches) console.log('  (not root: the page cache is not dropped between runs)');
     // Every contender reads a warm page cache on the database side (one host here), and starts
     // with no dirty pages left by the previous one. The warming is redone before each run: a
     // kernel with proactive reclaim (DAMON) evicts the cluster's pages between runs otherwise.
     const warm = (): Promise<unknown> => run('sh', ['-c', `find ${cluster.pgdata} -type f -exec cat {} + > /dev/null`]);
-    // Each run writes a new directory, deleted before the next run: kept outputs would fill the
-    // page cache and slow down the contenders that write through it more than Tidemark (O_DIRECT).
-    // After the sync the clean page cache is dropped too, where the bench may (root), before the
-    // cluster is warmed again. Without a journal (as on these VMs), ext4 will not reuse an inode
-    // freed in the last minutes while its inode table block is cached, and each new file scans
-    // past every such inode: the previous run's thousand deleted files made each creation cost
-    // 0.3-0.9 ms of kernel CPU instead of 30 µs, at random, for whichever contender came next.
+    // Each run writes a new directory, emptied before the next run: kept outputs would fill the
+    // disk and the page cache, and slow down the contenders that write through it more than
+    // Tidemark (O_DIRECT). Emptied, not deleted: without a journal (as on these VMs), ext4 will
+    // not reuse an inode freed in the last minute while its inode table block is cached, and each
+    // new file scans again past every such inode. A previous run's thousand deleted files made
+    // each creation cost 0.3-0.9 ms of kernel CPU instead of 25 µs, for whichever contender came
+    // next (dropping the page cache in between only helped in part). Truncated files keep their
+    // inodes until the end, and every run creates its files in inodes never used. After the sync
+    // the clean page cache is dropped too, where the bench may (root), before the cluster is
+    // warmed again.
     let runNo = 0;
     let dest = '';
     const settle = async (): Promise<void> => {
-      if (dest) rmSync(dest, { recursive: true, force: true });
+      if (dest && existsSync(dest)) emptyFiles(dest);
       dest = join(out, `run-${++runNo}`);
       await run('sync');
       if (canDropCaches) dropPageCache();
@@ -238,6 +242,13 @@ function dropPageCache(): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Truncates every file under dir, keeping the files (and so their inodes) themselves. */
+function emptyFiles(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) truncateSync(join(e.parentPath, e.name));
   }
 }
 

@@ -22,7 +22,7 @@ import { mapFsError } from './fs-errors';
 import { renderManifest, type ManifestFile } from './manifest';
 import { chooseStrategy, type BackupStrategy } from './strategy';
 import { collectWal } from './wal-collector';
-import { checksumOf, type ChecksumAlgorithm } from './checksum';
+import { checksumOf, crc32cImplementation, type ChecksumAlgorithm } from './checksum';
 import { formatBytes } from '../../../shared/format';
 
 export type BackupGate = (server: ServerConfig, mode: BackupMode) => Promise<void>;
@@ -113,7 +113,11 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     await session.reserveWal(slotName(job.backupId));
     info(`Temporary replication slot ${slotName(job.backupId)} reserves WAL (segments of ${segmentSize / 1048576} MB)`);
     startedOnServer = true;
-    const { startLsn } = await strategy.start(session.client, record.label, settings.fastCheckpoint);
+    const starting = strategy.start(session.client, record.label, settings.fastCheckpoint);
+    // The checksum module takes tens of milliseconds to load: while the server checkpoints, not
+    // in the middle of the copy.
+    if (settings.manifestChecksums === 'CRC32C') info(`Checksums: CRC32C by ${crc32cImplementation().name}`);
+    const { startLsn } = await starting;
     info(`${strategy.mode === 'exclusive' ? 'Exclusive' : 'Concurrent'} backup started at ${startLsn}`);
     await save({ status: 'COPYING', startLsn });
     throwIfAborted(job.signal);

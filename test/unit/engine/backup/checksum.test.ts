@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { crc32c } from '@node-rs/crc32';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { checksumOf, crc32cCombine, crc32cFromHex, crc32cHex } from '../../../../electron/engine/backup/checksum';
+import { checksumOf, crc32cCombine, crc32cFromHex, crc32cHex, crc32cImplementation } from '../../../../electron/engine/backup/checksum';
 
 test('CRC32C is written as PostgreSQL writes it: the CRC\'s bytes, little-endian, in hex', () => {
   // The standard check value of CRC-32C is 0xe3069283.
@@ -27,4 +27,24 @@ test('the CRC32C of byte ranges combines into the CRC32C of the whole file', () 
   for (const [l1, l2] of [[2 ** 32, 2 ** 31 + 3], [2 ** 33 + 1, 7], [3, 5]]) {
     assert.equal(crc32cCombine(a, 0, l1 + l2), crc32cCombine(crc32cCombine(a, 0, l1), 0, l2), `${l1} + ${l2}`);
   }
+});
+
+test('the fast CRC32C (aws-crt) loads where it is installed, and agrees with @node-rs/crc32 at every length and alignment', () => {
+  const impl = crc32cImplementation();
+  // aws-crt ships a prebuilt module for linux-x64 (glibc): a move of its file inside the package
+  // must fail here, not fall back silently to the CRC four times slower.
+  if (process.platform === 'linux' && process.arch === 'x64') assert.equal(impl.name, 'aws-crt');
+  // Slots are views of WebAssembly memory, at any offset: the module must take such views as they are.
+  const memory = new WebAssembly.Memory({ initial: 2 });
+  const bytes = new Uint8Array(memory.buffer);
+  bytes.set(randomBytes(bytes.length));
+  for (const [offset, length] of [[0, 0], [0, 1], [3, 7], [1, 63], [5, 4096], [4096, 65536], [7, 131_000 - 7]]) {
+    const view = Buffer.from(memory.buffer, offset, length);
+    assert.equal(impl.crc32c(view, 0) >>> 0, crc32c(view) >>> 0, `${offset}+${length}`);
+    // Continued from a previous value, as chunk after chunk of a file.
+    assert.equal(impl.crc32c(view, 0x12345678) >>> 0, crc32c(view, 0x12345678) >>> 0, `${offset}+${length}, continued`);
+  }
+  const whole = randomBytes(300_000);
+  const inPieces = [whole.subarray(0, 1), whole.subarray(1, 70_001), whole.subarray(70_001)].reduce((c, p) => impl.crc32c(p, c), 0);
+  assert.equal(inPieces >>> 0, crc32c(whole) >>> 0);
 });
