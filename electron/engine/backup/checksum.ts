@@ -19,7 +19,11 @@ export interface Checksum {
 }
 
 type Crc32c = (data: Buffer, previous: number) => number;
-let crc32c: Crc32c | undefined;
+interface Crc32cImplementation {
+  readonly name: string;
+  readonly crc32c: Crc32c;
+}
+let implementation: Crc32cImplementation | undefined;
 
 /**
  * The CRC32C in use. AWS's aws-checksums (in aws-crt, an optional dependency prebuilt for each
@@ -29,14 +33,12 @@ let crc32c: Crc32c | undefined;
  * package ships it at: its JavaScript would start `ldd` and load MQTT and HTTP clients. Anywhere
  * it does not load, @node-rs/crc32 computes the same checksums.
  */
-export function crc32cImplementation(): { readonly name: string; readonly crc32c: Crc32c } {
-  crc32c ??= loadAwsChecksums() ?? ((d, c) => portableCrc32c(d, c));
-  return { name: crc32c === awsCrc32c ? 'aws-crt' : '@node-rs/crc32', crc32c };
+export function crc32cImplementation(): Crc32cImplementation {
+  implementation ??= loadAwsChecksums() ?? { name: '@node-rs/crc32', crc32c: portableCrc32c };
+  return implementation;
 }
 
-let awsCrc32c: Crc32c | undefined;
-
-function loadAwsChecksums(): Crc32c | undefined {
+function loadAwsChecksums(): Crc32cImplementation | undefined {
   let root: string;
   try {
     root = join(dirname(require.resolve('aws-crt')), 'bin');
@@ -48,15 +50,14 @@ function loadAwsChecksums(): Crc32c | undefined {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const binding = require(join(root, `${platform()}-${arch()}-${runtime}`, 'aws-crt-nodejs.node')) as {
-        checksums_crc32c?: (data: Buffer, previous: number) => number;
+        checksums_crc32c?: Crc32c;
         disable_threadsafe_function?: () => void;
       };
       const native = binding.checksums_crc32c;
       if (typeof native !== 'function' || native(Buffer.from('123456789'), 0) >>> 0 !== 0xe3069283) return undefined;
       // As aws-crt itself does: Electron ends Node before the module's threads otherwise.
       if (process.versions.electron) process.once('exit', () => binding.disable_threadsafe_function?.());
-      awsCrc32c = (d, c) => native(d, c);
-      return awsCrc32c;
+      return { name: 'aws-crt', crc32c: native };
     } catch {
       // The other C library's build, or none for this platform.
     }
