@@ -7,6 +7,8 @@ import type { ExecResult, RemoteProcess, Transport } from './transport';
 // Enough to keep a gigabit link busy between reads, small enough to bound memory per command.
 const STREAM_BUFFER = 1024 * 1024;
 const KILL_GRACE_MS = 5000;
+// Pauses between repeats of a kill's TERM, before the channel is closed (see kill()).
+const SIGNAL_RETRY_MS = [50, 100, 200, 400];
 
 /**
  * Commands over one authenticated SSH connection, one channel each. sshd runs them with the
@@ -57,20 +59,30 @@ export class SshTransport implements Transport {
       resolveExit({ code: null });
     };
     let closing = false;
+    let channelClosed = false;
     const kill = (): void => {
       killed = true;
       if (!channel || closing) return; // before the channel opens: onOpen closes it at once
       closing = true;
       const ch = channel;
-      // OpenSSH ≥ 7.9 delivers the signal; closing the channel covers older servers (the
-      // command then gets EPIPE on its next write).
-      sendSignal(ch, 'TERM');
-      ch.close();
       // Output nobody will read would hold the channel's 'close' (it waits for the data to be
       // consumed): drop it.
       ch.unpipe(stdout);
       stdout.end();
       ch.resume();
+      // OpenSSH ≥ 7.9 delivers the signal with killpg() on the command's process group, which
+      // exists only once sshd's forked child has called setsid(): a signal sent just after the
+      // exec reply can find no group and be dropped (ESRCH; seen here about once in a hundred
+      // kills at start). So repeat it until the channel closes, then close the channel, which
+      // covers older servers (the command then gets EPIPE on its next write).
+      let retry = 0;
+      const signalAgain = (): void => {
+        if (channelClosed) return;
+        if (retry === SIGNAL_RETRY_MS.length) return void ch.close();
+        sendSignal(ch, 'TERM');
+        setTimeout(signalAgain, SIGNAL_RETRY_MS[retry++]).unref();
+      };
+      signalAgain();
       // A server that neither signals nor closes must not hold a cancelled job.
       setTimeout(() => {
         ch.stderr.unpipe(stderr);
@@ -87,6 +99,7 @@ export class SshTransport implements Transport {
         status = code !== null && code !== undefined ? { code } : { code: null, ...(signal && { signal }) };
       });
       ch.on('close', () => {
+        channelClosed = true;
         opts.signal?.removeEventListener('abort', kill);
         resolveExit(status);
       });
