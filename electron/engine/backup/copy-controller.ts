@@ -2,7 +2,7 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import { TidemarkError } from '../errors';
 import type { Transport } from '../transport/transport';
 import { crc32cCombine, crc32cFromHex, crc32cHex, type ChecksumAlgorithm } from './checksum';
-import { SlotPool, SMALL_FILE_MAX, type SinkStream } from './file-sink';
+import { SlotPool, SMALL_FILE_MAX, WriteBack, type SinkStream } from './file-sink';
 import { precreateFiles } from './precreate';
 import { isWholeFile, RANGE_UNIT, rangeCopy, type FileRange } from './range-copy';
 import { PG_CONTROL } from './exclusions';
@@ -69,8 +69,10 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   const split = new SplitFiles(opts.dest, onFile, vanished);
   let wireBytes = 0;
   const wire = { compression: opts.compression, onWireBytes: (n: number) => (wireBytes += n) };
+  // One pace for all streams: a flush makes the whole disk's writes durable, not one stream's.
+  const writeBack = new WriteBack();
   const runRanges = async (ranges: readonly FileRange[], transport: Transport, signal: AbortSignal, pool: SlotPool): Promise<void> => {
-    const stream: SinkStream = { pool, algorithm: opts.checksums, onBytes: (n) => (opts.progress.bytesDone += n) };
+    const stream: SinkStream = { pool, algorithm: opts.checksums, onBytes: (n) => (opts.progress.bytesDone += n), writeBack };
     for (const range of ranges) {
       opts.progress.currentFile = range.path;
       const r = await rangeCopy({ transport, remoteDir: opts.pgdata, range, localDir: opts.dest, signal, stream, ...wire });
@@ -88,6 +90,7 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
       signal,
       checksums: opts.checksums,
       ...wire,
+      writeBack,
       onBytes: (n) => (opts.progress.bytesDone += n),
       onFileStart: (name) => (opts.progress.currentFile = name),
       onFile,
@@ -107,7 +110,9 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
   // One set of write buffers per stream, for its ranges and its tar alike: WebAssembly memory is
   // only given back by the garbage collector, and each new pool makes V8 collect sooner.
   const pools = plan.map(() => new SlotPool());
-  // Each stream sends its big files first: the small ones are created meanwhile.
+  // The tar's files are mostly small ones, each written whole from one slot: two slots suffice.
+  const tarPools = plan.map((p, i) => (p.ranges.length ? new SlotPool(2) : pools[i]));
+  // Each stream's tar sends its big files first: the small ones are created meanwhile.
   const precreator = precreateFiles(opts.dest, interleave(plan.map((p) => p.names.slice(p.bigFiles))));
   // One failing stream stops the others at once instead of letting them copy for nothing.
   const local = new AbortController();
@@ -118,8 +123,9 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
       plan.map(async (p, i) => {
         const transport = opts.transports[i % opts.transports.length];
         try {
-          await runRanges(p.ranges, transport, local.signal, pools[i]);
-          await run(p.names, transport, local.signal, pools[i]);
+          // Two channels of the connection at once: while zstd on the database host reads a
+          // big table, the tar of the other files fills the pauses of the stream.
+          await Promise.all([runRanges(p.ranges, transport, local.signal, pools[i]), run(p.names, transport, local.signal, tarPools[i])]);
         } catch (e) {
           if (!local.signal.aborted) local.abort(e);
           throw e;

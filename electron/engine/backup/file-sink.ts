@@ -1,4 +1,4 @@
-import { close, closeSync, constants, mkdirSync, open, openSync, write, writeSync } from 'node:fs';
+import { close, closeSync, constants, fdatasync, mkdirSync, open, openSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { createChecksum, type Checksum, type ChecksumAlgorithm } from './checksum';
@@ -21,6 +21,7 @@ const ALIGN = 4096;
 const { O_WRONLY, O_CREAT, O_TRUNC, O_DIRECT } = constants;
 
 const openAsync = promisify(open);
+const fdatasyncAsync = promisify(fdatasync);
 const closeAsync = promisify(close);
 const writeAsync = promisify(write);
 
@@ -29,9 +30,13 @@ const writeAsync = promisify(write);
  * as O_DIRECT requires (a Buffer's address is whatever malloc returned).
  */
 export class SlotPool {
-  private readonly memory = new WebAssembly.Memory({ initial: (SLOTS * SLOT_BYTES) / 65536, maximum: (SLOTS * SLOT_BYTES) / 65536 });
-  private readonly free: Uint8Array[] = Array.from({ length: SLOTS }, (_, i) => new Uint8Array(this.memory.buffer, i * SLOT_BYTES, SLOT_BYTES));
+  private readonly free: Uint8Array[];
   private waiters: (() => void)[] = [];
+
+  constructor(slots = SLOTS) {
+    const memory = new WebAssembly.Memory({ initial: (slots * SLOT_BYTES) / 65536, maximum: (slots * SLOT_BYTES) / 65536 });
+    this.free = Array.from({ length: slots }, (_, i) => new Uint8Array(memory.buffer, i * SLOT_BYTES, SLOT_BYTES));
+  }
 
   take(): Uint8Array | Promise<Uint8Array> {
     return this.free.pop() ?? this.wait();
@@ -52,11 +57,44 @@ export class SlotPool {
   }
 }
 
+// How much a copy writes between two flushes to stable storage while it goes on.
+const WRITE_BACK_BYTES = 64 << 20;
+
+/**
+ * Paces the flushes that make a copy durable as it goes, for all its streams together. A disk
+ * with a volatile write cache (a VM's virtual disk, most SSDs) holds what O_DIRECT wrote until it
+ * is told to flush, and a flush costs in proportion to what it holds: here 1 GB written at full
+ * speed took 0.25 s to write and then 0.45-0.6 s to flush, while the copy waited for it before
+ * its stop. Every WRITE_BACK_BYTES, the file just written is fdatasync()ed on the thread pool,
+ * one flush at a time, while the copy goes on; the final syncfs then has little left to flush.
+ */
+export class WriteBack {
+  private since = 0;
+  private busy = false;
+
+  constructor(private readonly every = WRITE_BACK_BYTES) {}
+
+  /** Counts written bytes; true when the caller should start a flush now (then call done()). */
+  due(n: number): boolean {
+    this.since += n;
+    if (this.busy || this.since < this.every) return false;
+    this.since = 0;
+    this.busy = true;
+    return true;
+  }
+
+  done(): void {
+    this.busy = false;
+  }
+}
+
 /** What every file of one copy stream shares. */
 export interface SinkStream {
   readonly pool: SlotPool;
   readonly algorithm: ChecksumAlgorithm;
   readonly onBytes: (n: number) => void;
+  /** Flushes what the copy wrote while it goes on (none: all at the end). */
+  readonly writeBack?: WriteBack;
 }
 
 /**
@@ -82,6 +120,7 @@ export class FileSink implements TarSink {
 
   private readonly pool: SlotPool;
   private readonly onBytes: (n: number) => void;
+  private readonly writeBack: WriteBack | undefined;
   /** Neither descriptor is open yet: a small file is written whole at its end. */
   private unopened: boolean;
   /** Where this sink's bytes start in the file: 0, or a byte range's offset. */
@@ -105,6 +144,7 @@ export class FileSink implements TarSink {
     this.unopened = dfd === null && size <= SMALL_FILE_MAX;
     this.pool = stream.pool;
     this.onBytes = stream.onBytes;
+    this.writeBack = stream.writeBack;
     this.hash = createChecksum(stream.algorithm);
   }
 
@@ -144,16 +184,38 @@ export class FileSink implements TarSink {
     return this.slowWrite(chunk);
   }
 
+  /**
+   * Where a producer may write the next bytes of the file directly (at most `max`): the free part
+   * of the current slot. Call commit() with what it wrote before anything else.
+   */
+  space(max: number): Uint8Array | Promise<Uint8Array> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.slot) return this.slot.subarray(this.fill, this.fill + Math.min(max, SLOT_BYTES - this.fill));
+    return this.nextSlot().then(() => this.space(max));
+  }
+
+  /** Takes the `n` bytes written into space() as the file's next bytes. */
+  commit(n: number): void {
+    if (n === 0 || !this.slot) return;
+    this.onBytes(n);
+    this.hash.update(this.slot.subarray(this.fill, this.fill + n));
+    this.fill += n;
+    if (this.fill === SLOT_BYTES) this.flush();
+  }
+
+  private async nextSlot(): Promise<Uint8Array> {
+    const slot = (this.slot = await this.pool.take());
+    this.fill = 0;
+    if (this.failure) throw this.failure;
+    return slot;
+  }
+
   private async slowWrite(chunk: Buffer): Promise<void> {
     let off = 0;
     while (off < chunk.length) {
-      if (!this.slot) {
-        this.slot = await this.pool.take();
-        this.fill = 0;
-        if (this.failure) throw this.failure;
-      }
+      const slot = this.slot ?? (await this.nextSlot());
       const n = Math.min(chunk.length - off, SLOT_BYTES - this.fill);
-      this.slot.set(chunk.subarray(off, off + n), this.fill);
+      slot.set(chunk.subarray(off, off + n), this.fill);
       this.fill += n;
       off += n;
       if (this.fill === SLOT_BYTES) this.flush();
@@ -178,6 +240,25 @@ export class FileSink implements TarSink {
       })
       .finally(() => {
         this.pool.give(slot);
+        this.inflight.delete(p);
+        if (this.writeBack?.due(len)) this.flushToDisk(this.writeBack);
+      });
+    this.inflight.add(p);
+  }
+
+  /** fdatasync()s this file, which makes everything written to the disk before it durable too. */
+  private flushToDisk(writeBack: WriteBack): void {
+    const sync = async (): Promise<void> => {
+      if (this.failure) return;
+      // Any descriptor of the file will do: the O_DIRECT one when there is one, as it wrote.
+      await fdatasyncAsync(this.dfd ?? (await this.buffered()));
+    };
+    const p = sync()
+      .catch((e) => {
+        this.failure ??= e;
+      })
+      .finally(() => {
+        writeBack.done();
         this.inflight.delete(p);
       });
     this.inflight.add(p);

@@ -3,7 +3,7 @@ import { shellQuote, type Transport } from '../transport/transport';
 import { FileSink, type SinkStream } from './file-sink';
 import { throwIfReadFailed, unreadableFile } from './copy-errors';
 import { mapFsError } from './fs-errors';
-import { remoteRead, ZSTD, ZSTD_HINT, type WireCompression } from './remote-read';
+import { remoteRead, ZSTD, ZSTD_HINT, zstdDecodeInto, type WireCompression } from './remote-read';
 import { safeJoin } from './tar-copy';
 
 /** One byte range of a big file (or all of it); ranges of one file go to different streams. */
@@ -74,13 +74,33 @@ export async function rangeCopy(o: RangeCopyOptions): Promise<RangeCopyResult> {
     sink = await FileSink.create({ localPath: local, relPath: range.path, mtime: range.mtime, size: range.length, offset: range.offset }, o.stream, (f) => {
       checksum = f.checksum;
     }).catch(localError);
-    for await (const chunk of read.chunks) {
-      if (signal.aborted) throw signal.reason;
-      const take = Math.min(chunk.length, range.length - got);
-      if (take > 0) {
-        got += take;
-        const w = sink.write(take === chunk.length ? chunk : chunk.subarray(0, take));
-        if (w) await w.catch(localError);
+    if (o.compression === 'zstd') {
+      const into = sink;
+      // Bytes past the listed length (the file grew) are decoded and dropped.
+      let scratch: Uint8Array | null = null;
+      await zstdDecodeInto(read.raw, {
+        space: (max) => {
+          if (signal.aborted) throw signal.reason;
+          const left = range.length - got;
+          if (left <= 0) return (scratch ??= new Uint8Array(max));
+          const s = into.space(Math.min(max, left));
+          return s instanceof Uint8Array ? s : s.catch(localError);
+        },
+        commit: (n) => {
+          if (range.length - got <= 0) return;
+          got += n;
+          into.commit(n);
+        },
+      });
+    } else {
+      for await (const chunk of read.chunks) {
+        if (signal.aborted) throw signal.reason;
+        const take = Math.min(chunk.length, range.length - got);
+        if (take > 0) {
+          got += take;
+          const w = sink.write(take === chunk.length ? chunk : chunk.subarray(0, take));
+          if (w) await w.catch(localError);
+        }
       }
     }
   } catch (e) {

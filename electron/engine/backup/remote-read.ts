@@ -71,6 +71,8 @@ export interface RemoteReadEnd {
 export interface RemoteRead {
   /** The program's stdout, decompressed. A chunk is valid until the next one is requested. */
   readonly chunks: AsyncIterable<Buffer>;
+  /** Or the stdout as it crossed the network (still compressed); read one of the two only. */
+  readonly raw: AsyncIterable<Buffer>;
   readonly stdin: Writable;
   kill(): void;
   /** Waits for the remote command to end. */
@@ -117,8 +119,9 @@ export function remoteRead(o: RemoteReadOptions): RemoteRead {
   });
   proc.stdin.on('error', () => {}); // a dead remote side shows up as the exit status instead
   const onWire = o.onWireBytes ?? (() => {});
-  const raw = chunksOf(proc.stdout);
-  const chunks = o.compression === 'zstd' ? zstdChunks(raw, onWire) : counted(raw, onWire);
+  const stdout = chunksOf(proc.stdout);
+  const raw = counted(stdout, onWire);
+  const chunks = o.compression === 'zstd' ? zstdChunks(stdout, onWire) : raw;
 
   const finish = async (): Promise<RemoteReadEnd> => {
     const exit = await proc.exit;
@@ -136,7 +139,7 @@ export function remoteRead(o: RemoteReadOptions): RemoteRead {
       }),
     };
   };
-  return { chunks, stdin: proc.stdin, kill: () => proc.kill(), finish };
+  return { chunks, raw, stdin: proc.stdin, kill: () => proc.kill(), finish };
 }
 
 async function* counted(source: AsyncIterable<Buffer>, onWire: (n: number) => void): AsyncGenerator<Buffer> {
@@ -146,34 +149,79 @@ async function* counted(source: AsyncIterable<Buffer>, onWire: (n: number) => vo
   }
 }
 
-// Decoded into one reused buffer, small enough to stay in the CPU cache until the sink copies it.
+// Decoded OUT_BYTES at a time, little enough to stay in the CPU cache until the sink checksums
+// it (and, for zstdChunks, copies it).
 const OUT_BYTES = 256 * 1024;
 
+/** One zstd stream of one or more frames, decoded piece by piece. */
+class ZstdStream {
+  private readonly dctx: InstanceType<ZstdBinding['DCtx']>;
+  private frameOpen = false;
+
+  constructor() {
+    const z = zstdDecoder();
+    if (!z) throw new Error('the zstd module is not available');
+    this.dctx = new z.DCtx();
+  }
+
+  /** Decodes from `input` into `out`: how much it wrote, and the input it has not consumed yet. */
+  step(out: Uint8Array, input: Buffer): [produced: number, rest: Buffer] {
+    const [hint, produced, consumed] = this.dctx.decompressStream(out, input);
+    // 0: a frame ended and is fully flushed. A call that moved nothing (an empty input after a
+    // full flush) says nothing about the frame: it asks for the next one's header.
+    if (consumed > 0 || produced > 0) this.frameOpen = hint !== 0;
+    return [produced, input.subarray(consumed)];
+  }
+
+  end(): void {
+    if (this.frameOpen) throw new Error('the compressed stream ended in the middle of a frame');
+  }
+}
+
 /**
- * Decodes a zstd stream (one or more frames) chunk by chunk. The output buffer is reused: each
- * chunk yielded is valid until the next is requested, which is how the tar reader and the range
- * copy consume them (they copy into their write slots before asking for more).
+ * Decodes a zstd stream into one reused buffer: each chunk yielded is valid until the next is
+ * requested, which is how the tar reader consumes them (it copies into its write slots before
+ * asking for more).
  */
 export async function* zstdChunks(source: AsyncIterable<Buffer>, onWire: (n: number) => void = () => {}): AsyncGenerator<Buffer> {
-  const z = zstdDecoder();
-  if (!z) throw new Error('the zstd module is not available');
-  const dctx = new z.DCtx();
+  const z = new ZstdStream();
   const out = Buffer.allocUnsafe(OUT_BYTES);
-  let frameOpen = false;
   for await (const input of source) {
     onWire(input.length);
-    let rest: Buffer = input;
+    let rest = input;
     let produced: number;
     do {
-      const [hint, p, consumed] = dctx.decompressStream(out, rest);
-      produced = p;
-      rest = rest.subarray(consumed);
-      // 0: a frame ended and is fully flushed. A call that moved nothing (an empty input after a
-      // full flush) says nothing about the frame: it asks for the next one's header.
-      if (consumed > 0 || p > 0) frameOpen = hint !== 0;
+      [produced, rest] = z.step(out, rest);
       if (produced > 0) yield out.subarray(0, produced);
       // A full output buffer may leave decoded bytes inside the decoder: call again.
     } while (rest.length > 0 || produced === OUT_BYTES);
   }
-  if (frameOpen) throw new Error('the compressed stream ended in the middle of a frame');
+  z.end();
+}
+
+/** Where a decoder writes: space() is the buffer to fill next, commit(n) takes what it wrote. */
+export interface DecodeTarget {
+  space(max: number): Uint8Array | Promise<Uint8Array>;
+  commit(n: number): void;
+}
+
+/**
+ * Decodes a zstd stream straight into the target's buffers (a sink's write slots), at most
+ * OUT_BYTES at a time: no copy between the decoder and the disk writes.
+ */
+export async function zstdDecodeInto(source: AsyncIterable<Buffer>, target: DecodeTarget): Promise<void> {
+  const z = new ZstdStream();
+  for await (const input of source) {
+    let rest = input;
+    let produced: number;
+    let room: number;
+    do {
+      const space = target.space(OUT_BYTES);
+      const out = space instanceof Uint8Array ? space : await space;
+      room = out.length;
+      [produced, rest] = z.step(out, rest);
+      target.commit(produced);
+    } while (rest.length > 0 || produced === room);
+  }
+  z.end();
 }

@@ -3,7 +3,7 @@ import { TidemarkError } from '../errors';
 import type { Transport } from '../transport/transport';
 import { mapFsError } from './fs-errors';
 import type { ChecksumAlgorithm } from './checksum';
-import { FileSink, SlotPool, type SinkStream } from './file-sink';
+import { FileSink, SlotPool, type SinkStream, type WriteBack } from './file-sink';
 import type { ManifestFile } from './manifest';
 import { throwIfReadFailed, unreadableFile } from './copy-errors';
 import { readTar } from './tar-reader';
@@ -26,6 +26,8 @@ export interface TarCopyOptions {
   readonly onFile: (f: ManifestFile) => void | Promise<void>;
   /** The stream's write buffers, when it has some already (one 16 MB pool per stream, not per read). */
   readonly pool?: SlotPool;
+  /** Flushes what the copy wrote while it goes on. */
+  readonly writeBack?: WriteBack;
 }
 
 export interface TarCopyResult {
@@ -54,7 +56,7 @@ export async function tarCopy(opts: TarCopyOptions): Promise<TarCopyResult> {
   read.stdin.end(Buffer.from(opts.names.map((n) => `${n}\0`).join(''), 'utf8'));
 
   const wanted = new Set(opts.names);
-  const stream: SinkStream = { pool: opts.pool ?? new SlotPool(), algorithm: opts.checksums, onBytes: opts.onBytes };
+  const stream: SinkStream = { pool: opts.pool ?? new SlotPool(), algorithm: opts.checksums, onBytes: opts.onBytes, ...(opts.writeBack && { writeBack: opts.writeBack }) };
   let open: FileSink | null = null;
   let readError: unknown;
   try {

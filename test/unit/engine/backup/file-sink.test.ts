@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
-import { FileSink, SlotPool } from '../../../../electron/engine/backup/file-sink';
+import { FileSink, SlotPool, WriteBack } from '../../../../electron/engine/backup/file-sink';
 import type { ManifestFile } from '../../../../electron/engine/backup/manifest';
 import { crc32cHex, type ChecksumAlgorithm } from '../../../../electron/engine/backup/checksum';
 import { chunksOf } from '../../../../electron/engine/backup/stream-chunks';
@@ -81,4 +81,53 @@ test('chunksOf passes chunks through as they came, without concatenating them', 
   const got: Buffer[] = [];
   for await (const c of chunksOf(s)) got.push(c);
   assert.deepEqual(got.map((c) => c.length), [10, 20, 30]);
+});
+
+test('bytes decoded into the sink\'s own slots (space, commit) and written ones make the exact file, flushed as it goes', async () => {
+  for (const root of [tmpdir(), '/dev/shm']) {
+    const dir = mkdtempSync(join(root, 'tidemark-sink-'));
+    dirs.push(dir);
+    let flushes = 0;
+    const writeBack = new WriteBack(1 << 20);
+    const due = writeBack.due.bind(writeBack);
+    writeBack.due = (n) => (due(n) ? (flushes++, true) : false);
+    for (const size of [5000, (9 << 20) + 123]) {
+      const data = randomBytes(size);
+      let done: ManifestFile | undefined;
+      const stream = { pool: new SlotPool(2), algorithm: 'CRC32C' as const, onBytes: () => {}, writeBack };
+      const sink = await FileSink.create({ localPath: join(dir, `s${size}`), relPath: `s${size}`, mtime: 0, size }, stream, (f) => {
+        done = f;
+      });
+      for (let off = 0, i = 0; off < data.length; i++) {
+        const want = Math.min(data.length - off, [300_000, 7, 1 << 20][i % 3]);
+        if (i % 2) {
+          await sink.write(data.subarray(off, off + want));
+          off += want;
+        } else {
+          const space = await sink.space(want);
+          assert.ok(space.length > 0 && space.length <= want);
+          space.set(data.subarray(off, off + space.length));
+          sink.commit(space.length);
+          off += space.length;
+        }
+      }
+      await sink.end();
+      assert.equal(done?.size, size);
+      assert.equal(done?.checksum, crc32cHex(crc32c(data)), `${size} bytes in ${root}`);
+      assert.ok(readFileSync(join(dir, `s${size}`)).equals(data), `${size} bytes in ${root}`);
+    }
+    assert.ok(flushes >= 1, `no flush in ${root} while writing 9 MB, one due every 1 MB`);
+  }
+});
+
+test('write-back starts one flush at a time, once enough has been written since the last', () => {
+  const wb = new WriteBack(100);
+  assert.equal(wb.due(60), false);
+  assert.equal(wb.due(60), true); // 120 written
+  assert.equal(wb.due(500), false, 'one flush is running');
+  wb.done();
+  assert.equal(wb.due(10), true, 'what was written during a flush waits for the next one');
+  wb.done();
+  assert.equal(wb.due(99), false);
+  assert.equal(wb.due(1), true);
 });

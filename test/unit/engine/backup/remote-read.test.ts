@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { chooseWireCompression, remoteRead, zstdChunks, zstdDecoder, type WireCompression } from '../../../../electron/engine/backup/remote-read';
+import { chooseWireCompression, remoteRead, zstdChunks, zstdDecodeInto, zstdDecoder, type WireCompression } from '../../../../electron/engine/backup/remote-read';
 import { LocalTransport } from '../../../../electron/engine/transport/local-transport';
 import type { Transport } from '../../../../electron/engine/transport/transport';
 
@@ -57,6 +57,26 @@ describe('zstd stream decoding', () => {
     assert.ok(got.equals(Buffer.concat([a, b])));
     const one = await collect(zstdChunks(pieces(framed, () => 1)));
     assert.ok(one.equals(Buffer.concat([a, b])));
+  });
+
+  test('decodes straight into the buffers a target gives, whatever their sizes', async () => {
+    let seed = 11;
+    const next = (m: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % m;
+    const into = async (source: AsyncIterable<Buffer>): Promise<Buffer> => {
+      const out = Buffer.alloc(a.length + b.length + 100_000);
+      let fill = 0;
+      await zstdDecodeInto(source, {
+        space: (max) => {
+          assert.ok(max > 0);
+          const s = out.subarray(fill, fill + Math.min(max, next(70_000) + 1));
+          return next(2) ? s : Promise.resolve(s);
+        },
+        commit: (n) => (fill += n),
+      });
+      return out.subarray(0, fill);
+    };
+    assert.ok((await into(pieces(framed, () => next(9000) + 1))).equals(Buffer.concat([a, b])));
+    await assert.rejects(into(pieces(framed.subarray(0, framed.length - 10), () => 4096)), /ended in the middle of a frame/);
   });
 
   test('counts the compressed bytes as they arrive', async () => {
