@@ -107,10 +107,11 @@ export async function copyDataDir(opts: CopyOptions): Promise<CopyOutcome> {
     readWhole: opts.compression === 'zstd',
   });
   split.expect(plan);
-  // One set of write buffers per stream, for its ranges and its tar alike: WebAssembly memory is
-  // only given back by the garbage collector, and each new pool makes V8 collect sooner.
+  // Write buffers made once per copy, not per read: WebAssembly memory is only given back by the
+  // garbage collector, and each new pool makes V8 collect sooner. A stream's ranges have one
+  // pool; its tar, which runs beside them, another of two slots (its files are mostly small ones,
+  // each written whole from one slot), or the ranges' pool when the stream has none.
   const pools = plan.map(() => new SlotPool());
-  // The tar's files are mostly small ones, each written whole from one slot: two slots suffice.
   const tarPools = plan.map((p, i) => (p.ranges.length ? new SlotPool(2) : pools[i]));
   // Each stream's tar sends its big files first: the small ones are created meanwhile.
   const precreator = precreateFiles(opts.dest, interleave(plan.map((p) => p.names.slice(p.bigFiles))));
