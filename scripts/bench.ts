@@ -143,6 +143,16 @@ async function main(): Promise<void> {
         timed(() =>
           run('sh', ['-c', `${sshCmd} -c aes128-gcm@openssh.com ${sshd.user}@${sshd.host} "cd ${cluster.pgdata} && tar -cf - --exclude='./pg_wal/*' ." > /dev/null`]).then(() => {}),
         );
+    // Nor this: as many bytes as the data directory holds, written once to the output disk and
+    // made durable, with no reading and no network. Every contender that writes the copy and
+    // syncs it pays this at least; on a VM its speed varies from run to run, and this shows it.
+    const diskName = 'reference: dd the same bytes to disk, fsync';
+    if (others)
+      tools[diskName] = () =>
+        timed(() => {
+          mkdirSync(dest);
+          return run('dd', ['if=/dev/zero', `of=${join(dest, 'dd')}`, 'bs=4M', `count=${Math.ceil(bytes / (4 << 20))}`, 'oflag=direct', 'conv=fsync', 'status=none']).then(() => {});
+        });
     const job: Omit<ChildJob, 'compression' | 'parallel'> = {
       cluster: { host: cluster.host, port: cluster.port, password: cluster.password, pgdata: cluster.pgdata, name: cluster.name },
       ssh: { host: sshd.host, port: sshd.port, user: sshd.user, keyPath: sshd.clientKeyPath, fingerprint: sshd.hostKeyFingerprint, keyType: sshd.hostKeyType },
@@ -212,6 +222,8 @@ async function main(): Promise<void> {
     const rsync = best('rsync -a over OpenSSH');
     const floor = best(floorName);
     if (floor && pgbb) console.log(`\n  SSH transport alone / pg_basebackup  ${(floor / pgbb).toFixed(2)}   (OpenSSH moving the same bytes to /dev/null, nothing written)`);
+    const disk = best(diskName);
+    if (disk && pgbb) console.log(`  Disk alone / pg_basebackup           ${(disk / pgbb).toFixed(2)}   (the same bytes written with dd and synced, nothing read or sent)`);
     for (const [name, reports] of tidemarkRuns) {
       const tm = best(name)!;
       const peakMb = Math.max(...reports.map((r) => (r.peakRssKb ?? 0) / 1024));
@@ -220,6 +232,7 @@ async function main(): Promise<void> {
       console.log(`\n  ${name}${wire && bytes && wire < bytes ? `: ${(bytes / 2 ** 20).toFixed(0)} MB sent as ${(wire / 2 ** 20).toFixed(0)} MB (${(bytes / wire).toFixed(1)}:1)` : ''}`);
       if (pgbb) console.log(`    / pg_basebackup  ${(tm / pgbb).toFixed(2)}   target ≤ 0.80   ${verdict(tm / pgbb <= 0.8)}`);
       if (rsync) console.log(`    / rsync -a       ${(tm / rsync).toFixed(2)}   target ≤ 0.50   ${verdict(tm / rsync <= 0.5)}`);
+      if (disk) console.log(`    / disk alone     ${(tm / disk).toFixed(2)}   (1.00 would be a copy as fast as writing its bytes)`);
       console.log(`    peak RSS         ${peakMb.toFixed(0)} MB   target ≤ 200 MB   ${verdict(peakMb <= 200)}`);
       const cpu = reports.map((r) => (r.cpuUser + r.cpuSys).toFixed(1)).join(' ');
       console.log(`    CPU per run (user+sys, incl. node start-up): process ${cpu} s; main thread ${reports.map((r) => r.mainCpu.toFixed(1)).join(' ')} s`);

@@ -60,10 +60,17 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     tablespaces: [],
     status: 'STARTED',
   };
-  const save = async (patch: Partial<BackupRecord>): Promise<void> => {
+  // The record is written in order, each write atomic (temp file, rename, fsync: 3-20 ms here).
+  // The job waits for the first and the last; the ones between are written while it goes on
+  // (note() starts one), and the last, written after them, supersedes any that failed.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (patch: Partial<BackupRecord>): Promise<void> => {
     record = { ...record, ...patch };
-    await writeBackupRecord(root, record);
+    const snapshot = record;
+    saving = saving.catch(() => {}).then(() => writeBackupRecord(root, snapshot));
+    return saving;
   };
+  const note = (patch: Partial<BackupRecord>): void => void save(patch).catch(() => {});
   await save({});
   const logFile = createWriteStream(join(backupDir(root, server.id, job.backupId), LOG_FILE), { flags: 'a' });
   logFile.on('error', () => {}); // a log that cannot be written must not fail the backup
@@ -92,7 +99,7 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     if (pgSession.status === 'rejected') throw pgSession.reason;
     session = pgSession.value;
     const facts = await queryServerFacts(session.client);
-    await save({ sourceRole: facts.role, pgVersion: facts.version, pgVersionNum: facts.versionNum, systemIdentifier: facts.systemIdentifier, timeline: facts.timeline });
+    note({ sourceRole: facts.role, pgVersion: facts.version, pgVersionNum: facts.versionNum, systemIdentifier: facts.systemIdentifier, timeline: facts.timeline });
     info(`PostgreSQL ${facts.version}, ${facts.role}, system ${facts.systemIdentifier}`);
     strategy = chooseStrategy(facts, job.mode);
     const pgdata = server.pgdata ?? facts.dataDirectory;
@@ -119,7 +126,7 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     if (settings.manifestChecksums === 'CRC32C') info(`Checksums: CRC32C by ${crc32cImplementation().name}`);
     const { startLsn } = await starting;
     info(`${strategy.mode === 'exclusive' ? 'Exclusive' : 'Concurrent'} backup started at ${startLsn}`);
-    await save({ status: 'COPYING', startLsn });
+    note({ status: 'COPYING', startLsn });
     throwIfAborted(job.signal);
 
     job.phase('copy');
@@ -168,7 +175,7 @@ export async function runBackupJob(o: BackupJobOptions): Promise<BackupRecord> {
     const stop = await strategy.stop(session.client);
     startedOnServer = false;
     info(`Backup stopped at ${stop.stopLsn}`);
-    await save({ status: 'FINALIZING', stopLsn: stop.stopLsn });
+    note({ status: 'FINALIZING', stopLsn: stop.stopLsn });
     const files: ManifestFile[] = [...copy.files];
     let labelText = stop.labelFile;
     if (labelText !== undefined) files.push(await writeSmallFile(dest, 'backup_label', labelText, checksums));
