@@ -16,6 +16,9 @@ export class LocalTransport implements Transport {
     // Its own process group, so kill() reaches every process of a pipeline, not only sh.
     const child = spawnChild('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.running.add(child);
+    // A TERM sent as the process starts can be missed (CI saw one `sleep 30` run its full 30 s
+    // after a kill at spawn time): it is sent again until the process has ended.
+    let repeat: NodeJS.Timeout | undefined;
     const exit = new Promise<{ code: number | null; signal?: string }>((resolve) => {
       child.once('error', () => resolve({ code: null }));
       // 'close', not 'exit': by then stdout and stderr have delivered everything.
@@ -23,10 +26,13 @@ export class LocalTransport implements Transport {
     }).finally(() => {
       this.running.delete(child);
       opts.signal?.removeEventListener('abort', kill);
+      if (repeat) clearInterval(repeat);
     });
     const kill = (): void => {
       if (!this.running.has(child)) return;
       killGroup(child);
+      repeat ??= setInterval(() => killGroup(child), 250);
+      repeat.unref();
       // Unread output would hold 'close' (and so exit) for ever; after a kill nobody wants it.
       child.stdout?.resume();
     };
@@ -47,6 +53,9 @@ function killGroup(child: ChildProcess): void {
   try {
     process.kill(-child.pid, 'SIGTERM');
   } catch {
-    // Already gone.
+    // No such group: gone, or not yet its own group leader (setsid() in the child after fork),
+    // and then it has started nothing else either: the process alone gets the signal (Node sends
+    // none to a process it has seen exit).
+    child.kill('SIGTERM');
   }
 }
