@@ -46,13 +46,14 @@ export async function collectWal(opts: WalCollectOptions): Promise<{ readonly se
   const segments = walSegmentsBetween(opts.timeline, opts.startLsn, opts.stopLsn, opts.segmentSize);
   const last = segments[segments.length - 1];
   const lastBytes = lastSegmentBytes(opts.startLsn, opts.stopLsn, opts.segmentSize);
-  const whole = lastBytes === opts.segmentSize ? segments : segments.slice(0, -1);
-  const names = [...whole];
+  // The last segment, when only its head is read; otherwise tar copies it whole with the others.
+  const head = lastBytes < opts.segmentSize ? last : undefined;
+  const names = head ? segments.slice(0, -1) : [...segments];
   if (opts.timeline > 1) names.push(`${opts.timeline.toString(16).toUpperCase().padStart(8, '0')}.history`);
   const remoteDir = `${opts.pgdata.replace(/\/+$/, '')}/pg_wal`;
   const localWal = join(opts.dest, 'pg_wal');
   let todo = names;
-  let lastToDo = lastBytes < opts.segmentSize;
+  let headDone = !head;
   const deadline = Date.now() + WAIT_MAX_MS;
   for (;;) {
     const r = await tarCopy({
@@ -68,9 +69,9 @@ export async function collectWal(opts: WalCollectOptions): Promise<{ readonly se
       onFile: () => {},
     });
     const missing = r.vanished.filter((n) => !n.endsWith('.history'));
-    if (lastToDo) {
-      if (await copyHead(opts, remoteDir, localWal, last, lastBytes)) lastToDo = false;
-      else missing.push(last);
+    if (!headDone) {
+      headDone = await copyHead(opts, remoteDir, localWal, last, lastBytes);
+      if (!headDone) missing.push(last);
     }
     if (missing.length === 0) break;
     // On a primary the stop's WAL switch is flushed before pg_backup_stop returns; a short wait
@@ -83,7 +84,7 @@ export async function collectWal(opts: WalCollectOptions): Promise<{ readonly se
     }
     opts.log(`Waiting for WAL segment ${missing[0]} to appear`);
     await new Promise((r2) => setTimeout(r2, WAIT_STEP_MS));
-    todo = missing.filter((n) => n !== last || lastBytes === opts.segmentSize);
+    todo = head ? [] : missing; // missing is [last] here
   }
   for (const name of segments) {
     const st = await stat(join(localWal, name));
