@@ -3,8 +3,8 @@
  *
  * On a generated cluster of at least 1 GB (pgbench -i, reused between runs from
  * /tmp/tidemark-bench-<major>), times side by side: Debian's pg_basebackup -Fp -X stream (PG 14
- * only: pg_basebackup 15 refuses 17), rsync -a of PGDATA (without pg_wal's contents, as Barman's rsync
- * copy and Tidemark leave them out) over OpenSSH, and a Tidemark full backup
+ * only: pg_basebackup 15 refuses 17), rsync -a of PGDATA without pg_wal's contents over OpenSSH,
+ * and a Tidemark full backup
  * over SSH in a child process (bundled with esbuild like the shipped CLI; it reports its peak RSS,
  * VmHWM), once per stream count and compression given: by default 1 and 2 streams, with network
  * compression (zstd, the default setting) and without. pgbench's tables compress far better than
